@@ -1,0 +1,536 @@
+package dev.providersettings;
+
+import dev.providersettings.spi.ChangeEvent;
+import dev.providersettings.spi.CredentialStore;
+import dev.providersettings.spi.SecretCipher;
+import dev.providersettings.spi.StoredSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * Hands out the ready provider client of one organization — the origin plan's {@code get_provider} — and caches one
+ * client per (organization, provider):
+ * <pre>{@code
+ * ScalewayProvider scaleway = manager.get(instance.organizationId(), "scaleway", ScalewayProvider.class);
+ * }</pre>
+ * There is no fallback: no organization, an unknown organization, or missing credentials are errors.
+ *
+ * <h2>Cache</h2>
+ * <ul>
+ *   <li>A hit is two map lookups and a clock read, without allocation.</li>
+ *   <li>Concurrent misses on one (organization, provider) load once; other keys load in parallel.</li>
+ *   <li>A write through {@link #settings()} invalidates before it returns (read-your-writes); the store's change
+ *       events invalidate one (organization, provider), one organization, or everything.</li>
+ *   <li>An invalidation that arrives while a load is in flight wins: the load's result is not cached as fresh.</li>
+ *   <li>Entries expire after {@code cacheTtl} (a safety net for missed events). When reloading an expired entry
+ *       fails with {@link CredentialStoreUnavailableException}, the expired client is served until
+ *       {@code staleIfError} has passed since it expired; an invalidated entry is never served.</li>
+ *   <li>Replaced, invalidated or evicted clients that are {@link AutoCloseable} are closed after removal. A caller
+ *       still holding such a client may see it closed; get the client again per unit of work.</li>
+ * </ul>
+ *
+ * <h2>Ownership</h2>
+ * {@link #close()} closes the cached clients and, unless {@code closeRegistryOnClose(false)}, the registry and so
+ * every factory in it. The store is the host's (it may be shared) and is closed only with
+ * {@code closeStoreOnClose(true)}. The cipher holds no resources.
+ */
+public final class ProviderManager implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ProviderManager.class);
+    /** How often a load that raced with invalidations is repeated before its result is returned uncached-as-fresh. */
+    private static final int MAX_LOAD_ATTEMPTS = 3;
+
+    private static final AtomicReferenceFieldUpdater<Slot, Loaded> LOADED =
+            AtomicReferenceFieldUpdater.newUpdater(Slot.class, Loaded.class, "loaded");
+    private static final AtomicLongFieldUpdater<Slot> EPOCH = AtomicLongFieldUpdater.newUpdater(Slot.class, "epoch");
+
+    /** One cache entry's state: the client, when it was loaded, when it expires, and whether it is invalidated. */
+    private record Loaded(Object client, long loadedAt, long expiresAt, boolean invalidated) {
+    }
+
+    /** The cache slot of one (organization, provider): kept for the manager's life, so its epoch is never lost. */
+    private static final class Slot {
+        final OrganizationId organization;
+        final ProviderCode provider;
+        final ReentrantLock loadLock = new ReentrantLock();
+        volatile Loaded loaded;
+        volatile long epoch;
+
+        Slot(OrganizationId organization, ProviderCode provider) {
+            this.organization = organization;
+            this.provider = provider;
+        }
+    }
+
+    private final CredentialStore store;
+    private final ProviderRegistry registry;
+    private final SecretCipher cipher;
+    private final long ttlNanos;
+    private final long staleNanos;
+    private final long maximumSize;
+    private final LongSupplier ticker;
+    private final boolean closeRegistry;
+    private final boolean closeStore;
+    // Keyed by organization, then by the provider code's text, so a hit needs no key object.
+    private final ConcurrentHashMap<OrganizationId, ConcurrentHashMap<String, Slot>> cache = new ConcurrentHashMap<>();
+    private final AtomicLong globalEpoch = new AtomicLong();
+    private final AtomicLong loadedCount = new AtomicLong();
+    private final CredentialStore.Subscription subscription;
+    private final SettingsService settings;
+    private final Seeder seeder;
+    private volatile boolean closed;
+
+    private ProviderManager(Builder builder) {
+        this.store = builder.store;
+        this.registry = builder.registry;
+        this.cipher = builder.cipher;
+        this.ttlNanos = builder.cacheTtl.toNanos();
+        this.staleNanos = builder.staleIfError.toNanos();
+        this.maximumSize = builder.maximumSize;
+        this.ticker = builder.ticker;
+        this.closeRegistry = builder.closeRegistryOnClose;
+        this.closeStore = builder.closeStoreOnClose;
+        this.settings = new SettingsService(this);
+        this.seeder = new Seeder(this, Seeder.MissingValues.FAIL);
+        this.subscription = store.subscribe(this::onChange);
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The client of {@code providerCode} for {@code organization}, from the cache or freshly created.
+     *
+     * @throws MissingOrganizationException if the organization is null or does not exist in the store
+     * @throws MissingCredentialsException  if it has no settings, or lacks required ones, for the provider
+     * @throws UnknownProviderException     if no factory has the code
+     * @throws ConfigurationException       if {@code clientType} is not what the provider creates, or the manager is closed
+     * @throws SecretDecryptionException   if a stored secret cannot be decrypted
+     * @throws ProviderCreationException    if the factory fails
+     * @throws CredentialStoreUnavailableException if the store cannot be reached (beyond the stale-if-error bound)
+     */
+    public <P> P get(OrganizationId organization, String providerCode, Class<P> clientType) {
+        if (organization == null) {
+            throw new MissingOrganizationException("no organization given for provider "
+                    + (providerCode == null ? "null" : OrganizationId.abbreviate(providerCode))
+                    + ": pass the organization of the instance or user; there is no fallback to another organization");
+        }
+        if (providerCode != null && clientType != null && !closed) {
+            ConcurrentHashMap<String, Slot> slots = cache.get(organization);
+            if (slots != null) {
+                Slot slot = slots.get(providerCode);
+                if (slot != null) {
+                    Loaded entry = slot.loaded;
+                    if (entry != null && !entry.invalidated && ticker.getAsLong() - entry.expiresAt < 0
+                            && clientType.isInstance(entry.client)) {
+                        return clientType.cast(entry.client);
+                    }
+                }
+            }
+        }
+        return load(organization, providerCode, clientType);
+    }
+
+    /**
+     * {@link #get(OrganizationId, String, Class)} for an organization that may be absent (an instance or user
+     * without one).
+     *
+     * @throws MissingOrganizationException if {@code organization} is empty or null
+     */
+    public <P> P get(Optional<OrganizationId> organization, String providerCode, Class<P> clientType) {
+        if (organization == null || organization.isEmpty()) {
+            throw new MissingOrganizationException("the instance or user has no organization, so provider "
+                    + (providerCode == null ? "null" : OrganizationId.abbreviate(providerCode))
+                    + " cannot be resolved; no fallback: assign the instance or user to an organization first");
+        }
+        return get(organization.get(), providerCode, clientType);
+    }
+
+    private <P> P load(OrganizationId organization, String providerCode, Class<P> clientType) {
+        checkOpen();
+        if (clientType == null) {
+            throw new ConfigurationException("clientType is null: pass the provider's client class, e.g. ScalewayProvider.class");
+        }
+        ProviderFactory<?> factory = registry.factory(providerCode);
+        ProviderCode code = factory.code();
+        if (!clientType.isAssignableFrom(factory.clientType())) {
+            throw new ConfigurationException("provider " + code + " creates " + factory.clientType().getName()
+                    + ", which is not a " + clientType.getName() + ": ask for " + factory.clientType().getSimpleName()
+                    + ".class or one of its supertypes");
+        }
+        Slot slot = cache.computeIfAbsent(organization, o -> new ConcurrentHashMap<>())
+                .computeIfAbsent(code.value(), c -> new Slot(organization, code));
+        slot.loadLock.lock();
+        try {
+            checkOpen();
+            Loaded current = slot.loaded;
+            long now = ticker.getAsLong();
+            if (current != null && !current.invalidated && now - current.expiresAt < 0) {
+                return clientType.cast(current.client);
+            }
+            for (int attempt = 1; ; attempt++) {
+                long slotEpoch = slot.epoch;
+                long epoch = globalEpoch.get();
+                Object client;
+                try {
+                    client = createClient(organization, code, factory);
+                } catch (CredentialStoreUnavailableException e) {
+                    Loaded stillThere = slot.loaded;
+                    if (current != null && stillThere == current && !current.invalidated && staleNanos > 0
+                            && ticker.getAsLong() - (current.expiresAt + staleNanos) < 0) {
+                        LOG.warn("credential store unavailable; serving the expired client of organization {}, provider {} "
+                                + "(stale-if-error)", organization, code);
+                        return clientType.cast(current.client);
+                    }
+                    throw e;
+                }
+                boolean raced = slot.epoch != slotEpoch || globalEpoch.get() != epoch;
+                if (raced && attempt < MAX_LOAD_ATTEMPTS) {
+                    LOG.debug("load of organization {}, provider {} raced with an invalidation; loading again",
+                            organization, code);
+                    closeClient(client, organization, code);
+                    continue;
+                }
+                long loadedAt = ticker.getAsLong();
+                Loaded fresh = new Loaded(client, loadedAt, loadedAt + ttlNanos, raced);
+                Loaded old = LOADED.getAndSet(slot, fresh);
+                if (!raced && (slot.epoch != slotEpoch || globalEpoch.get() != epoch)) {
+                    // An invalidation slipped in between the check and the install: it wins.
+                    LOADED.compareAndSet(slot, fresh, new Loaded(client, loadedAt, loadedAt, true));
+                }
+                if (old == null) {
+                    loadedCount.incrementAndGet();
+                } else if (old.client != client) {
+                    closeClient(old.client, organization, code);
+                }
+                LOG.debug("loaded provider {} for organization {}", code, organization);
+                if (closed) {
+                    invalidateSlot(slot);
+                }
+                evictIfNeeded(slot);
+                return clientType.cast(client);
+            }
+        } finally {
+            slot.loadLock.unlock();
+        }
+    }
+
+    /** Reads, decrypts and checks the settings, then has the factory create the client. Caches nothing. */
+    private Object createClient(OrganizationId organization, ProviderCode code, ProviderFactory<?> factory) {
+        ProviderSettings providerSettings = loadSettings(organization, code);
+        Object client;
+        try {
+            client = factory.create(providerSettings);
+        } catch (ProviderSettingsException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new ProviderCreationException("provider " + code + " failed to create a client for organization "
+                    + organization + " (" + e.getClass().getName() + "); check the provider's settings with "
+                    + "SettingsService.probe(...)", e);
+        }
+        if (client == null) {
+            throw new ProviderCreationException("provider " + code + " returned no client for organization "
+                    + organization + ": fix " + factory.getClass().getName() + ".create", null);
+        }
+        return client;
+    }
+
+    /** The decrypted, complete settings of one (organization, provider), straight from the store. */
+    ProviderSettings loadSettings(OrganizationId organization, ProviderCode code) {
+        StoredSettings stored = store.load(organization, code);
+        if (!stored.organizationExists()) {
+            throw new MissingOrganizationException(organization, "organization " + organization
+                    + " does not exist in the credential store: create it in the host's organizations table first "
+                    + "(there is no fallback to another organization)");
+        }
+        SettingsCodec.Decoded decoded = SettingsCodec.decode(stored, registry.definitions(code), cipher);
+        if (!decoded.missingRequired().isEmpty()) {
+            throw new MissingCredentialsException(organization, code, decoded.missingRequired(), decoded.nothingStored());
+        }
+        return ProviderSettings.of(organization, code, decoded.values());
+    }
+
+    private void evictIfNeeded(Slot keep) {
+        if (maximumSize <= 0 || loadedCount.get() <= maximumSize) {
+            return;
+        }
+        // Evicts the oldest loads; a scan is fine because it only happens on misses beyond the bound.
+        List<Slot> candidates = new ArrayList<>();
+        cache.values().forEach(slots -> slots.values().forEach(candidates::add));
+        candidates.sort((a, b) -> Long.compare(loadedAtOf(a), loadedAtOf(b)));
+        for (Slot slot : candidates) {
+            if (loadedCount.get() <= maximumSize) {
+                break;
+            }
+            if (slot != keep && slot.loaded != null) {
+                Loaded removed = LOADED.getAndSet(slot, null);
+                if (removed != null) {
+                    loadedCount.decrementAndGet();
+                    LOG.debug("evicted provider {} of organization {} (maximumSize {})", slot.provider,
+                            slot.organization, maximumSize);
+                    closeClient(removed.client, slot.organization, slot.provider);
+                }
+            }
+        }
+    }
+
+    private static long loadedAtOf(Slot slot) {
+        Loaded loaded = slot.loaded;
+        return loaded == null ? Long.MAX_VALUE : loaded.loadedAt;
+    }
+
+    private void onChange(ChangeEvent event) {
+        if (event.isEverything()) {
+            invalidateAll();
+        } else if (event.provider() == null) {
+            invalidateOrganization(event.organization());
+        } else {
+            invalidate(event.organization(), event.provider());
+        }
+    }
+
+    /** Drops the cached client of one (organization, provider); the next {@code get} loads it again. */
+    public void invalidate(OrganizationId organization, String providerCode) {
+        Objects.requireNonNull(organization, "organization");
+        invalidate(organization, ProviderCode.of(providerCode));
+    }
+
+    /** Drops the cached client of one (organization, provider). */
+    public void invalidate(OrganizationId organization, ProviderCode provider) {
+        ConcurrentHashMap<String, Slot> slots = cache.get(organization);
+        Slot slot = slots == null ? null : slots.get(provider.value());
+        LOG.debug("invalidated provider {} of organization {}", provider, organization);
+        if (slot != null) {
+            invalidateSlot(slot);
+        }
+    }
+
+    /** Drops every cached client of one organization. */
+    public void invalidateOrganization(OrganizationId organization) {
+        ConcurrentHashMap<String, Slot> slots = cache.get(organization);
+        LOG.debug("invalidated every provider of organization {}", organization);
+        if (slots != null) {
+            slots.values().forEach(this::invalidateSlot);
+        }
+    }
+
+    /** Drops every cached client (e.g. after the change feed reconnected and may have missed events). */
+    public void invalidateAll() {
+        globalEpoch.incrementAndGet();
+        LOG.debug("invalidated every cached provider");
+        cache.values().forEach(slots -> slots.values().forEach(this::invalidateSlot));
+    }
+
+    private void invalidateSlot(Slot slot) {
+        // Epoch first, then clear: a load that installs concurrently either sees the new epoch or is cleared here.
+        EPOCH.incrementAndGet(slot);
+        Loaded removed = LOADED.getAndSet(slot, null);
+        if (removed != null) {
+            loadedCount.decrementAndGet();
+            closeClient(removed.client, slot.organization, slot.provider);
+        }
+    }
+
+    private static void closeClient(Object client, OrganizationId organization, ProviderCode provider) {
+        if (client instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.warn("closing the client of organization {}, provider {} failed: {}", organization, provider,
+                        e.getClass().getName());
+            }
+        }
+    }
+
+    /** How many clients are cached now. */
+    public long cachedCount() {
+        return loadedCount.get();
+    }
+
+    /** Writes, views, probes and rewraps settings; its writes invalidate this manager's cache before returning. */
+    public SettingsService settings() {
+        return settings;
+    }
+
+    /** Seeds settings from secret files and the environment; fails loudly on organizations lacking required values. */
+    public Seeder seeder() {
+        return seeder;
+    }
+
+    /** The registry of provider factories. */
+    public ProviderRegistry registry() {
+        return registry;
+    }
+
+    CredentialStore store() {
+        return store;
+    }
+
+    SecretCipher cipher() {
+        return cipher;
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new ConfigurationException("manager is closed: build a new ProviderManager (close() released its "
+                    + "clients, subscription and factories)");
+        }
+    }
+
+    /** Unsubscribes, closes cached clients, then the registry's factories and the store if owned. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            subscription.close();
+        } catch (RuntimeException e) {
+            LOG.warn("unsubscribing from the credential store failed: {}", e.getClass().getName());
+        }
+        globalEpoch.incrementAndGet();
+        cache.values().forEach(slots -> slots.values().forEach(this::invalidateSlot));
+        if (closeRegistry) {
+            registry.close();
+        }
+        if (closeStore) {
+            try {
+                store.close();
+            } catch (RuntimeException e) {
+                LOG.warn("closing the credential store failed: {}", e.getClass().getName());
+            }
+        }
+        LOG.debug("provider manager closed");
+    }
+
+    @Override
+    public String toString() {
+        return "ProviderManager[providers=" + registry.codes() + ", cached=" + loadedCount.get()
+                + ", ttl=" + Duration.ofNanos(ttlNanos) + ", staleIfError=" + Duration.ofNanos(staleNanos)
+                + (closed ? ", closed" : "") + "]";
+    }
+
+    /**
+     * Configures a {@link ProviderManager}. Required: {@code store}, {@code registry}, {@code cipher}. Not
+     * thread-safe; {@link #build()} validates and names each problem.
+     */
+    public static final class Builder {
+        private CredentialStore store;
+        private ProviderRegistry registry;
+        private SecretCipher cipher;
+        private Duration cacheTtl = Duration.ofMinutes(10);
+        private Duration staleIfError = Duration.ofMinutes(5);
+        private long maximumSize;
+        private LongSupplier ticker = System::nanoTime;
+        private boolean closeRegistryOnClose = true;
+        private boolean closeStoreOnClose;
+
+        private Builder() {
+        }
+
+        /** Where settings live (required). */
+        public Builder store(CredentialStore value) {
+            this.store = value;
+            return this;
+        }
+
+        /** The provider factories (required). */
+        public Builder registry(ProviderRegistry value) {
+            this.registry = value;
+            return this;
+        }
+
+        /** Encrypts and decrypts secrets (required), e.g. {@code new AesGcmSecretCipher(KeyRing.fromFile(...))}. */
+        public Builder cipher(SecretCipher value) {
+            this.cipher = value;
+            return this;
+        }
+
+        /** How long a cached client is used without reloading (default 10 minutes); a net for missed change events. */
+        public Builder cacheTtl(Duration value) {
+            this.cacheTtl = value;
+            return this;
+        }
+
+        /**
+         * How long after expiry a cached client may still be served while the store is unavailable (default 5
+         * minutes; {@link Duration#ZERO} disables).
+         */
+        public Builder staleIfError(Duration value) {
+            this.staleIfError = value;
+            return this;
+        }
+
+        /** The most clients cached at once; the oldest loads are evicted beyond it (default: unbounded). */
+        public Builder maximumSize(long value) {
+            this.maximumSize = value;
+            return this;
+        }
+
+        /** The nanosecond time source for TTLs (default {@link System#nanoTime()}); tests pass a fake. */
+        public Builder ticker(LongSupplier value) {
+            this.ticker = value;
+            return this;
+        }
+
+        /** Whether {@link ProviderManager#close()} closes the registry and its factories (default true). */
+        public Builder closeRegistryOnClose(boolean value) {
+            this.closeRegistryOnClose = value;
+            return this;
+        }
+
+        /** Whether {@link ProviderManager#close()} closes the store (default false: the host owns it). */
+        public Builder closeStoreOnClose(boolean value) {
+            this.closeStoreOnClose = value;
+            return this;
+        }
+
+        /**
+         * Validates the configuration and builds the manager, which subscribes to the store's change events.
+         *
+         * @throws ConfigurationException naming every problem found
+         */
+        public ProviderManager build() {
+            List<String> problems = new ArrayList<>();
+            if (store == null) {
+                problems.add("store is not set: call store(...) with a CredentialStore (e.g. the Postgres store)");
+            }
+            if (registry == null) {
+                problems.add("registry is not set: call registry(ProviderRegistry.builder().discover().build())");
+            }
+            if (cipher == null) {
+                problems.add("cipher is not set: call cipher(new AesGcmSecretCipher(KeyRing.fromFile(Path.of(\"/run/secrets/provider_settings_key\"))))");
+            }
+            if (cacheTtl == null || cacheTtl.isNegative() || cacheTtl.isZero()) {
+                problems.add("cacheTtl is " + cacheTtl + ", it must be positive (default PT10M)");
+            }
+            if (staleIfError == null || staleIfError.isNegative()) {
+                problems.add("staleIfError is " + staleIfError + ", it must be zero (disabled) or positive (default PT5M)");
+            }
+            if (maximumSize < 0) {
+                problems.add("maximumSize is " + maximumSize + ", it must be positive, or 0 for unbounded");
+            }
+            if (ticker == null) {
+                problems.add("ticker is null: omit it to use System::nanoTime");
+            }
+            if (!problems.isEmpty()) {
+                throw new ConfigurationException("ProviderManager - " + String.join("; ", problems));
+            }
+            return new ProviderManager(this);
+        }
+    }
+}
