@@ -1,0 +1,533 @@
+package dev.providersettings.scaleway;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.type.TypeFactory;
+import dev.providersettings.OrganizationId;
+import dev.providersettings.Secret;
+import dev.providersettings.scaleway.internal.Json;
+import dev.providersettings.scaleway.internal.Transport;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * The Scaleway client of one organization: its credentials plus a reference to the transport shared by every
+ * organization (one {@code HttpClient}). Cheap to hold: no thread, no connection of its own. Thread-safe.
+ *
+ * <p>Covers the Instance API (servers, actions, server types), Block Storage (volumes with a resize that waits for
+ * the new size, snapshots) and IAM (API keys, applications, users, projects). Every method throws a
+ * {@link ScalewayException} subtype on failure; transient failures are retried by the factory's
+ * {@link RetryPolicy}. {@code toString} shows the project, organization and access key, never the secret key.
+ */
+public final class ScalewayProvider {
+    /** 1 GB as Scaleway counts it. */
+    public static final long GB = 1_000_000_000L;
+    /** The largest Block volume: 10 TB. */
+    public static final long MAX_VOLUME_BYTES = 10_000L * GB;
+    /** The largest page size the list endpoints accept. */
+    public static final int MAX_PAGE_SIZE = 100;
+
+    private static final Pattern ZONE = Pattern.compile("[a-z]{2}-[a-z]{3}-[0-9]{1,2}");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final TypeFactory TYPES = Json.mapper().getTypeFactory();
+
+    private final OrganizationId tenant;
+    private final UUID projectId;
+    private final Secret secretKey;
+    private final String accessKey;
+    private final UUID organizationId;
+    private final String defaultZone;
+    private final URI baseUrl;
+    private final Transport transport;
+    private final ScalewayProviderFactory.Options options;
+
+    ScalewayProvider(OrganizationId tenant, UUID projectId, Secret secretKey, String accessKey, UUID organizationId,
+                     String defaultZone, URI baseUrl, Transport transport, ScalewayProviderFactory.Options options) {
+        this.tenant = Objects.requireNonNull(tenant, "tenant");
+        this.projectId = Objects.requireNonNull(projectId, "projectId");
+        this.secretKey = Objects.requireNonNull(secretKey, "secretKey");
+        this.accessKey = accessKey;
+        this.organizationId = organizationId;
+        this.defaultZone = Objects.requireNonNull(defaultZone, "defaultZone");
+        this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
+        this.transport = Objects.requireNonNull(transport, "transport");
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /** The host's organization (tenant) these credentials belong to. */
+    public OrganizationId tenant() {
+        return tenant;
+    }
+
+    /** The configured project ({@code SCALEWAY_PROJECT_ID}); resources are created there by default. */
+    public UUID projectId() {
+        return projectId;
+    }
+
+    /** The configured Scaleway organization ({@code SCALEWAY_ORGANIZATION_ID}), if any. */
+    public Optional<UUID> organizationId() {
+        return Optional.ofNullable(organizationId);
+    }
+
+    /** The configured access key id ({@code SCALEWAY_ACCESS_KEY}), if any. It is never sent as authentication. */
+    public Optional<String> accessKey() {
+        return Optional.ofNullable(accessKey);
+    }
+
+    /** The zone of calls that do not name one ({@code SCALEWAY_DEFAULT_ZONE}). */
+    public String defaultZone() {
+        return defaultZone;
+    }
+
+    /** The API base URL. */
+    public URI baseUrl() {
+        return baseUrl;
+    }
+
+    /** A non-reversible fingerprint of the secret key, to tell keys apart in logs. */
+    public String secretKeyFingerprint() {
+        return secretKey.fingerprint();
+    }
+
+    /** The shared transport (the same object for every organization of one factory). */
+    Transport transport() {
+        return transport;
+    }
+
+    // ---------------------------------------------------------------- Instance
+
+    /** Creates a server ({@code 201}, state {@code stopped}). Not retried after an ambiguous failure. */
+    public Server createServer(String zone, CreateServerRequest request) {
+        Objects.requireNonNull(request, "request");
+        return unwrap(post(instance(zone) + "/servers", request.toBody(projectId), false), "server", Server.class);
+    }
+
+    /** The server, or {@link ScalewayException.NotFound}. */
+    public Server getServer(String zone, String serverId) {
+        return unwrap(get(instance(zone) + "/servers/" + id("server id", serverId), Map.of()), "server", Server.class);
+    }
+
+    /** All servers matching the filter, fetched lazily page by page ({@code per_page} 100, total from {@code X-Total-Count}). */
+    public Paginated<Server> listServers(String zone, ServerFilter filter) {
+        return listServers(zone, filter, MAX_PAGE_SIZE);
+    }
+
+    /** As {@link #listServers(String, ServerFilter)} with a page size of 1 to 100. */
+    public Paginated<Server> listServers(String zone, ServerFilter filter, int pageSize) {
+        String path = instance(zone) + "/servers";
+        int size = pageSize(pageSize);
+        ServerFilter f = filter == null ? ServerFilter.all() : filter;
+        JavaType listType = TYPES.constructCollectionType(List.class, Server.class);
+        return new Paginated<>(page -> {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("page", Integer.toString(page));
+            query.put("per_page", Integer.toString(size));
+            query.put("project", f.project());
+            query.put("organization", f.organization());
+            query.put("name", f.name());
+            query.put("state", f.state());
+            query.put("commercial_type", f.commercialType());
+            query.put("tags", f.tags().isEmpty() ? null : String.join(",", f.tags()));
+            Transport.Call call = call("GET", path, query, null, true);
+            Transport.Response response = transport.send(call, secretKey);
+            JsonNode root = transport.readTree(call, response);
+            List<Server> items = root.has("servers") ? transport.convert(call, response, root.get("servers"), listType)
+                    : List.of();
+            return new Page<>(page, items == null ? List.of() : items, response.totalCount());
+        }, size);
+    }
+
+    /** Runs an action ({@code 202}) and returns its task. A {@code transient_state} answer is waited out and retried. */
+    public Task serverAction(String zone, String serverId, ServerAction action) {
+        Objects.requireNonNull(action, "action");
+        String path = instance(zone) + "/servers/" + id("server id", serverId) + "/action";
+        return unwrap(post(path, Map.of("action", action.apiName()), false), "task", Task.class);
+    }
+
+    /** Deletes a stopped server ({@code 204}); its volumes stay. */
+    public void deleteServer(String zone, String serverId) {
+        delete(instance(zone) + "/servers/" + id("server id", serverId));
+    }
+
+    /**
+     * Every server type of the zone (all pages of {@code products/servers}), keyed and sorted by name.
+     */
+    public Map<String, ServerType> listServerTypes(String zone) {
+        String path = instance(zone) + "/products/servers";
+        JavaType mapType = TYPES.constructMapType(LinkedHashMap.class, String.class, ServerType.class);
+        Map<String, ServerType> all = new LinkedHashMap<>();
+        long total = -1;
+        for (int page = 1; page <= 1000; page++) {
+            Transport.Call call = call("GET", path, Map.of("page", Integer.toString(page), "per_page", "100"), null, true);
+            Transport.Response response = transport.send(call, secretKey);
+            JsonNode root = transport.readTree(call, response);
+            Map<String, ServerType> types = root.has("servers")
+                    ? transport.convert(call, response, root.get("servers"), mapType) : Map.of();
+            types.forEach((name, type) -> all.put(name, type.withName(name)));
+            total = response.totalCount();
+            if (types.isEmpty() || (total >= 0 ? all.size() >= total : types.size() < 100)) {
+                break;
+            }
+        }
+        Map<String, ServerType> sorted = new LinkedHashMap<>();
+        all.keySet().stream().sorted(Comparator.naturalOrder()).forEach(k -> sorted.put(k, all.get(k)));
+        return sorted;
+    }
+
+    /**
+     * Polls the server until {@code condition} holds, every {@code pollInterval} of the factory, for at most
+     * {@code timeout}.
+     *
+     * @throws ScalewayWaitException         if the time runs out (with the last state seen)
+     * @throws ScalewayInterruptedException  if the thread is interrupted
+     * @throws ScalewayException.NotFound    if the server disappears
+     */
+    public Server waitForServer(String zone, String serverId, Predicate<Server> condition, Duration timeout) {
+        Objects.requireNonNull(condition, "condition");
+        return poll("server " + serverId, () -> getServer(zone, serverId), condition, Server::state, s -> null,
+                timeout);
+    }
+
+    /** Polls until the server's state equals {@code state} ({@code running}, {@code stopped} ...). */
+    public Server waitForServerState(String zone, String serverId, String state, Duration timeout) {
+        Objects.requireNonNull(state, "state");
+        return waitForServer(zone, serverId, s -> state.equals(s.state()), timeout);
+    }
+
+    /** Polls until the server is gone (404), e.g. after {@link ServerAction#TERMINATE}. */
+    public void waitForServerDeleted(String zone, String serverId, Duration timeout) {
+        waitGone("server " + serverId, () -> getServer(zone, serverId).state(), timeout);
+    }
+
+    // ---------------------------------------------------------------- Block Storage
+
+    /** The volume, or {@link ScalewayException.NotFound}. */
+    public Volume getVolume(String zone, String volumeId) {
+        return read(get(block(zone) + "/volumes/" + id("volume id", volumeId), Map.of()), Volume.class);
+    }
+
+    /** Volumes matching the filter, fetched lazily ({@code page_size} 100, total from {@code total_count}). */
+    public Paginated<Volume> listVolumes(String zone, VolumeFilter filter) {
+        return listVolumes(zone, filter, MAX_PAGE_SIZE);
+    }
+
+    /** As {@link #listVolumes(String, VolumeFilter)} with a page size of 1 to 100. */
+    public Paginated<Volume> listVolumes(String zone, VolumeFilter filter, int pageSize) {
+        VolumeFilter f = filter == null ? VolumeFilter.all() : filter;
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("project_id", f.projectId());
+        query.put("organization_id", f.organizationId());
+        query.put("name", f.name());
+        query.put("product_resource_id", f.productResourceId());
+        query.put("tags", f.tags().isEmpty() ? null : String.join(",", f.tags()));
+        return blockList(block(zone) + "/volumes", "volumes", query, Volume.class, pageSize);
+    }
+
+    /** Creates a volume (empty or from a snapshot). Not retried after an ambiguous failure. */
+    public Volume createVolume(String zone, CreateVolumeRequest request) {
+        Objects.requireNonNull(request, "request");
+        return read(post(block(zone) + "/volumes", request.toBody(projectId), false), Volume.class);
+    }
+
+    /**
+     * Grows a volume to {@code newSizeBytes} and waits until the API reports the new size and a terminal status,
+     * for at most the factory's resize timeout. See {@link #resizeVolume(String, String, long, Duration)}.
+     */
+    public Volume resizeVolume(String zone, String volumeId, long newSizeBytes) {
+        return resizeVolume(zone, volumeId, newSizeBytes, options.resizeTimeout());
+    }
+
+    /**
+     * Grows a volume to {@code newSizeBytes} (whole GB, 10^9 bytes, at most 10 TB) and waits until the API reports
+     * the new size and a terminal status. The volume may stay attached. A volume already of that size is returned
+     * as is without a call to PATCH, so a repeated resize is harmless.
+     *
+     * @throws ScalewayRequestException if the size shrinks, is not whole GB or exceeds 10 TB (nothing is sent)
+     * @throws ScalewayWaitException    if the volume goes to {@code error}, {@code locked} or {@code deleted}, or
+     *                                  the timeout passes
+     */
+    public Volume resizeVolume(String zone, String volumeId, long newSizeBytes, Duration timeout) {
+        checkVolumeSize(newSizeBytes);
+        String path = block(zone) + "/volumes/" + id("volume id", volumeId);
+        Volume current = getVolume(zone, volumeId);
+        if (newSizeBytes < current.size()) {
+            throw new ScalewayRequestException("cannot resize volume " + volumeId + " from " + current.size()
+                    + " to " + newSizeBytes + " bytes: Block Storage volumes only grow; create a smaller volume and copy "
+                    + "the data instead");
+        }
+        if (newSizeBytes == current.size() && current.isTerminal() && !"error".equals(current.status())) {
+            return current;
+        }
+        // PATCH with an absolute size is idempotent: repeating it after an ambiguous failure asks for the same end state.
+        read(send("PATCH", path, Map.of(), Map.of("size", newSizeBytes), true), Volume.class);
+        return poll("volume " + volumeId, () -> getVolume(zone, volumeId),
+                v -> v.size() == newSizeBytes && v.isTerminal(), Volume::status,
+                v -> switch (v.status() == null ? "" : v.status()) {
+                    case "error", "locked", "deleted" -> "volume " + volumeId + " went to status '" + v.status()
+                            + "' while resizing to " + newSizeBytes + " bytes (size now " + v.size()
+                            + "); check it in the Scaleway console or with support";
+                    default -> null;
+                }, timeout);
+    }
+
+    /** Deletes a volume ({@code 204}); not while {@code in_use}. */
+    public void deleteVolume(String zone, String volumeId) {
+        delete(block(zone) + "/volumes/" + id("volume id", volumeId));
+    }
+
+    /** Polls until the volume is gone (404). */
+    public void waitForVolumeDeleted(String zone, String volumeId, Duration timeout) {
+        waitGone("volume " + volumeId, () -> getVolume(zone, volumeId).status(), timeout);
+    }
+
+    /** Polls the volume until {@code condition} holds. */
+    public Volume waitForVolume(String zone, String volumeId, Predicate<Volume> condition, Duration timeout) {
+        return poll("volume " + volumeId, () -> getVolume(zone, volumeId), condition, Volume::status,
+                v -> "error".equals(v.status()) ? "volume " + volumeId + " is in status 'error'" : null, timeout);
+    }
+
+    /** Snapshots a volume (in the configured project). Not retried after an ambiguous failure. */
+    public Snapshot createSnapshot(String zone, String volumeId, String name, List<String> tags) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("volume_id", id("volume id", volumeId));
+        body.put("name", name);
+        body.put("project_id", projectId.toString());
+        body.put("tags", tags == null ? List.of() : tags);
+        return read(post(block(zone) + "/snapshots", body, false), Snapshot.class);
+    }
+
+    /** The snapshot, or {@link ScalewayException.NotFound}. */
+    public Snapshot getSnapshot(String zone, String snapshotId) {
+        return read(get(block(zone) + "/snapshots/" + id("snapshot id", snapshotId), Map.of()), Snapshot.class);
+    }
+
+    /** Snapshots, lazily, optionally of one volume ({@code volumeId} null = all readable). */
+    public Paginated<Snapshot> listSnapshots(String zone, String volumeId) {
+        Map<String, String> query = new LinkedHashMap<>();
+        query.put("volume_id", volumeId == null ? null : id("volume id", volumeId));
+        return blockList(block(zone) + "/snapshots", "snapshots", query, Snapshot.class, MAX_PAGE_SIZE);
+    }
+
+    /** Deletes a snapshot ({@code 204}). */
+    public void deleteSnapshot(String zone, String snapshotId) {
+        delete(block(zone) + "/snapshots/" + id("snapshot id", snapshotId));
+    }
+
+    /** Polls the snapshot until {@code condition} holds. */
+    public Snapshot waitForSnapshot(String zone, String snapshotId, Predicate<Snapshot> condition, Duration timeout) {
+        return poll("snapshot " + snapshotId, () -> getSnapshot(zone, snapshotId), condition, Snapshot::status,
+                s -> "error".equals(s.status()) ? "snapshot " + snapshotId + " is in status 'error'" : null, timeout);
+    }
+
+    // ---------------------------------------------------------------- IAM
+
+    /** The API key {@code accessKey} ({@code SCW...}); needs IAM read rights. */
+    public ApiKey getApiKey(String accessKey) {
+        if (accessKey == null || !accessKey.matches(ScalewaySettings.ACCESS_KEY_REGEX)) {
+            throw new ScalewayRequestException("access key is " + (accessKey == null ? "missing" : "malformed")
+                    + ": expected 'SCW' followed by 17 upper-case letters or digits");
+        }
+        return read(get("/iam/v1alpha1/api-keys/" + accessKey, Map.of()), ApiKey.class);
+    }
+
+    /** An IAM application. */
+    public Application getApplication(String applicationId) {
+        return read(get("/iam/v1alpha1/applications/" + id("application id", applicationId), Map.of()), Application.class);
+    }
+
+    /** An IAM user. */
+    public User getUser(String userId) {
+        return read(get("/iam/v1alpha1/users/" + id("user id", userId), Map.of()), User.class);
+    }
+
+    /** An Account project. */
+    public Project getProject(String projectId) {
+        return read(get("/account/v3/projects/" + id("project id", projectId), Map.of()), Project.class);
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    /** Checks a volume size: whole GB, 1 GB to 10 TB. */
+    static void checkVolumeSize(long bytes) {
+        if (bytes < GB || bytes > MAX_VOLUME_BYTES) {
+            throw new ScalewayRequestException("volume size " + bytes + " bytes is out of range: Block Storage "
+                    + "volumes are 1 GB (" + GB + ") to 10 TB (" + MAX_VOLUME_BYTES + " bytes)");
+        }
+        if (bytes % GB != 0) {
+            throw new ScalewayRequestException("volume size " + bytes + " bytes is not a whole number of GB: use a "
+                    + "multiple of " + GB + " (1 GB = 10^9 bytes), e.g. " + ((bytes / GB) + 1) * GB);
+        }
+    }
+
+    private interface Fetch<T> {
+        T get();
+    }
+
+    private <T> T poll(String what, Fetch<T> fetch, Predicate<T> done, java.util.function.Function<T, String> state,
+                       java.util.function.Function<T, String> failure, Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        RetryPolicy policy = transport.retryPolicy();
+        long deadline = policy.nanoClock().getAsLong() + timeout.toNanos();
+        String lastState = null;
+        while (true) {
+            T value = fetch.get();
+            lastState = state.apply(value);
+            if (done.test(value)) {
+                return value;
+            }
+            String failed = failure.apply(value);
+            if (failed != null) {
+                throw new ScalewayWaitException(ScalewayWaitException.Reason.FAILED_STATE, failed, lastState, null);
+            }
+            long left = deadline - policy.nanoClock().getAsLong();
+            if (left <= 0) {
+                throw new ScalewayWaitException(ScalewayWaitException.Reason.TIMED_OUT, "gave up waiting for " + what
+                        + " after " + timeout + ": last state '" + lastState + "'; raise the timeout or check the "
+                        + "resource", lastState, null);
+            }
+            sleep(what, Duration.ofNanos(Math.min(left, options.pollInterval().toNanos())));
+        }
+    }
+
+    private void waitGone(String what, Fetch<String> state, Duration timeout) {
+        RetryPolicy policy = transport.retryPolicy();
+        long deadline = policy.nanoClock().getAsLong() + timeout.toNanos();
+        String last = null;
+        while (true) {
+            try {
+                last = state.get();
+            } catch (ScalewayException.NotFound gone) {
+                return;
+            }
+            long left = deadline - policy.nanoClock().getAsLong();
+            if (left <= 0) {
+                throw new ScalewayWaitException(ScalewayWaitException.Reason.TIMED_OUT, "gave up waiting for " + what
+                        + " to be deleted after " + timeout + ": last state '" + last + "'", last, null);
+            }
+            sleep(what, Duration.ofNanos(Math.min(left, options.pollInterval().toNanos())));
+        }
+    }
+
+    private void sleep(String what, Duration duration) {
+        try {
+            transport.retryPolicy().sleeper().sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ScalewayInterruptedException("interrupted while waiting for " + what, null, e);
+        }
+    }
+
+    private <T> Paginated<T> blockList(String path, String field, Map<String, String> filters, Class<T> type, int pageSize) {
+        int size = pageSize(pageSize);
+        JavaType listType = TYPES.constructCollectionType(List.class, type);
+        return new Paginated<>(page -> {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("page", Integer.toString(page));
+            query.put("page_size", Integer.toString(size));
+            query.putAll(filters);
+            Transport.Call call = call("GET", path, query, null, true);
+            Transport.Response response = transport.send(call, secretKey);
+            JsonNode root = transport.readTree(call, response);
+            List<T> items = root.has(field) && !root.get(field).isNull()
+                    ? transport.convert(call, response, root.get(field), listType) : new ArrayList<>();
+            long total = root.has("total_count") && root.get("total_count").canConvertToLong()
+                    ? root.get("total_count").asLong() : response.totalCount();
+            return new Page<>(page, items, total);
+        }, size);
+    }
+
+    private static int pageSize(int pageSize) {
+        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+            throw new ScalewayRequestException("page size " + pageSize + " is invalid: use 1 to " + MAX_PAGE_SIZE);
+        }
+        return pageSize;
+    }
+
+    private record Sent(Transport.Call call, Transport.Response response) {
+    }
+
+    private Sent get(String path, Map<String, String> query) {
+        return send("GET", path, query, null, true);
+    }
+
+    private Sent post(String path, Object body, boolean idempotent) {
+        return send("POST", path, Map.of(), body, idempotent);
+    }
+
+    private void delete(String path) {
+        send("DELETE", path, Map.of(), null, true);
+    }
+
+    private Sent send(String method, String path, Map<String, String> query, Object body, boolean idempotent) {
+        Transport.Call call = call(method, path, query, body, idempotent);
+        return new Sent(call, transport.send(call, secretKey));
+    }
+
+    private Transport.Call call(String method, String path, Map<String, String> query, Object body, boolean idempotent) {
+        return new Transport.Call(method, baseUrl, path, query, body, idempotent, tenant.toString());
+    }
+
+    private <T> T read(Sent sent, Class<T> type) {
+        return transport.read(sent.call(), sent.response(), TYPES.constructType(type));
+    }
+
+    private <T> T unwrap(Sent sent, String field, Class<T> type) {
+        JsonNode root = transport.readTree(sent.call(), sent.response());
+        JsonNode inner = root.get(field);
+        if (inner == null || !inner.isObject()) {
+            throw new ScalewayResponseException("Scaleway API answered " + sent.response().status() + " to "
+                    + sent.call().endpoint() + " without the expected '" + field + "' object (request id "
+                    + sent.response().requestId() + ")", sent.call().endpoint(), sent.response().status(),
+                    sent.response().requestId(), null);
+        }
+        return transport.convert(sent.call(), sent.response(), inner, TYPES.constructType(type));
+    }
+
+    private String instance(String zone) {
+        return "/instance/v1/zones/" + zone(zone);
+    }
+
+    private String block(String zone) {
+        return "/block/" + options.blockApiVersion() + "/zones/" + zone(zone);
+    }
+
+    private String zone(String zone) {
+        String z = zone == null ? defaultZone : zone;
+        if (!ZONE.matcher(z).matches()) {
+            throw new ScalewayRequestException("zone '" + abbreviate(z) + "' is malformed: use a zone such as "
+                    + "fr-par-1 (known: " + ScalewaySettings.ZONES + ")");
+        }
+        return z;
+    }
+
+    private static String id(String what, String value) {
+        if (value == null || !ID.matcher(value).matches()) {
+            throw new ScalewayRequestException(what + " '" + (value == null ? "null" : abbreviate(value))
+                    + "' is malformed: expected an id such as a UUID (letters, digits, '-', '_', '.')");
+        }
+        return value;
+    }
+
+    private static String abbreviate(String text) {
+        String printable = text.replaceAll("\\p{Cntrl}", "?");
+        return printable.length() <= 40 ? printable : printable.substring(0, 40) + "...";
+    }
+
+    @Override
+    public String toString() {
+        return "ScalewayProvider[tenant=" + tenant + ", project=" + projectId + ", organization="
+                + (organizationId == null ? "-" : organizationId) + ", accessKey=" + (accessKey == null ? "-" : accessKey)
+                + ", secretKey=<masked " + secretKey.fingerprint() + ">, zone=" + defaultZone + ", api=" + baseUrl + "]";
+    }
+}

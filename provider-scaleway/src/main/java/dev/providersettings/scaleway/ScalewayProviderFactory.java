@@ -1,0 +1,270 @@
+package dev.providersettings.scaleway;
+
+import dev.providersettings.ConfigurationException;
+import dev.providersettings.ProbeResult;
+import dev.providersettings.ProviderCode;
+import dev.providersettings.ProviderCreationException;
+import dev.providersettings.ProviderFactory;
+import dev.providersettings.ProviderSettings;
+import dev.providersettings.Secret;
+import dev.providersettings.SettingDefinition;
+import dev.providersettings.SettingRule;
+import dev.providersettings.scaleway.internal.CredentialProbe;
+import dev.providersettings.scaleway.internal.Transport;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@code scaleway} provider: declares its settings and builds a {@link ScalewayProvider} per organization.
+ *
+ * <p>The factory owns one transport shared by every organization: one {@link HttpClient} (one connection pool, one
+ * selector thread, one cached executor whose threads follow the number of concurrent calls, not of organizations).
+ * Each organization's client adds its own {@code X-Auth-Token}. {@link #close()} stops the transport; an injected
+ * {@code HttpClient} is left to its owner.
+ *
+ * <p>Registered for {@link java.util.ServiceLoader} with its defaults; build one with {@link #builder()} to change
+ * the base URL, timeouts, retry policy or HTTP client.
+ */
+public final class ScalewayProviderFactory implements ProviderFactory<ScalewayProvider> {
+    /** The provider code, {@code scaleway}. */
+    public static final ProviderCode CODE = ProviderCode.of("scaleway");
+
+    private static final String URL_REGEX = "https?://[A-Za-z0-9.\\-\\[\\]:]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/\\-]*)?";
+
+    private static final List<SettingDefinition> SETTINGS = List.of(
+            SettingDefinition.text(ScalewaySettings.PROJECT_ID).required().rule(SettingRule.uuid())
+                    .description("Scaleway project where resources are created (UUID)")
+                    .environment("SCALEWAY_PROJECT_ID", "SCW_DEFAULT_PROJECT_ID"),
+            SettingDefinition.secret(ScalewaySettings.SECRET_KEY).required().rule(SettingRule.uuid())
+                    .description("Scaleway API secret key, sent as X-Auth-Token (UUID)")
+                    .secretFile("scaleway_secret_key")
+                    .environment("SCALEWAY_SECRET_KEY", "SCW_SECRET_KEY"),
+            SettingDefinition.text(ScalewaySettings.ACCESS_KEY)
+                    .rule(SettingRule.matches(ScalewaySettings.ACCESS_KEY_REGEX,
+                            "'SCW' followed by 17 upper-case letters or digits"))
+                    .description("Scaleway API access key id (identifies the key; used by the credential probe)")
+                    .secretFile("scaleway_access_key")
+                    .environment("SCALEWAY_ACCESS_KEY", "SCW_ACCESS_KEY"),
+            SettingDefinition.text(ScalewaySettings.ORGANIZATION_ID).rule(SettingRule.uuid())
+                    .description("Scaleway organization the key and project belong to (UUID)")
+                    .environment("SCALEWAY_ORGANIZATION_ID", "SCW_DEFAULT_ORGANIZATION_ID"),
+            SettingDefinition.text(ScalewaySettings.DEFAULT_ZONE)
+                    .defaultValue(ScalewaySettings.DEFAULT_ZONE_VALUE)
+                    .rule(SettingRule.oneOf(ScalewaySettings.ZONES.toArray(String[]::new)))
+                    .description("zone used when a call names none")
+                    .environment("SCALEWAY_DEFAULT_ZONE", "SCW_DEFAULT_ZONE"),
+            SettingDefinition.text(ScalewaySettings.API_URL)
+                    .defaultValue(ScalewaySettings.DEFAULT_API_URL)
+                    .rule(SettingRule.matches(URL_REGEX, "an http(s) URL such as https://api.scaleway.com"))
+                    .description("Scaleway API base URL (point it at a fake API in tests)")
+                    .environment("SCALEWAY_API_URL", "SCW_API_URL"));
+
+    private final Transport transport;
+    private final URI baseUrlOverride;
+    private final Options options;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /** A factory with the defaults (used by {@link java.util.ServiceLoader}). */
+    public ScalewayProviderFactory() {
+        this(builder());
+    }
+
+    private ScalewayProviderFactory(Builder b) {
+        this.baseUrlOverride = b.baseUrl;
+        this.options = new Options(b.pollInterval, b.resizeTimeout, b.blockApiVersion);
+        this.transport = new Transport(b.httpClient, b.connectTimeout, b.requestTimeout, b.retryPolicy,
+                "provider-settings-scaleway/0.1");
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    public ProviderCode code() {
+        return CODE;
+    }
+
+    @Override
+    public Class<ScalewayProvider> clientType() {
+        return ScalewayProvider.class;
+    }
+
+    @Override
+    public List<SettingDefinition> settings() {
+        return SETTINGS;
+    }
+
+    /** The retry policy of the shared transport. */
+    public RetryPolicy retryPolicy() {
+        return transport.retryPolicy();
+    }
+
+    @Override
+    public ScalewayProvider create(ProviderSettings settings) {
+        if (closed.get()) {
+            throw new ConfigurationException("ScalewayProviderFactory is closed: create providers from an open "
+                    + "factory (the ProviderRegistry closes its factories on shutdown)");
+        }
+        UUID project = uuid(settings, ScalewaySettings.PROJECT_ID, settings.text(ScalewaySettings.PROJECT_ID));
+        Secret secret = settings.secret(ScalewaySettings.SECRET_KEY);
+        String accessKey = settings.optionalText(ScalewaySettings.ACCESS_KEY).orElse(null);
+        if (accessKey != null && !accessKey.matches(ScalewaySettings.ACCESS_KEY_REGEX)) {
+            throw new ProviderCreationException("setting " + ScalewaySettings.ACCESS_KEY + " of organization "
+                    + settings.organization() + " is malformed: expected 'SCW' followed by 17 upper-case letters or "
+                    + "digits", null);
+        }
+        UUID organization = settings.optionalText(ScalewaySettings.ORGANIZATION_ID)
+                .map(v -> uuid(settings, ScalewaySettings.ORGANIZATION_ID, v)).orElse(null);
+        String zone = settings.optionalText(ScalewaySettings.DEFAULT_ZONE).orElse(ScalewaySettings.DEFAULT_ZONE_VALUE);
+        URI baseUrl = baseUrlOverride;
+        if (baseUrl == null) {
+            String url = settings.optionalText(ScalewaySettings.API_URL).orElse(ScalewaySettings.DEFAULT_API_URL);
+            if (!url.matches(URL_REGEX)) {
+                throw new ProviderCreationException("setting " + ScalewaySettings.API_URL + " of organization "
+                        + settings.organization() + " is not an http(s) URL: use e.g. " + ScalewaySettings.DEFAULT_API_URL, null);
+            }
+            baseUrl = URI.create(url);
+        }
+        return new ScalewayProvider(settings.organization(), project, secret, accessKey, organization, zone, baseUrl,
+                transport, options);
+    }
+
+    /**
+     * Checks the organization's credentials against IAM, in order: access key present and well-formed
+     * ({@code access_key_present}, {@code access_key_format}), key exists ({@code access_key_exists}), secret
+     * accepted ({@code secret_key_accepted}), key may read IAM ({@code iam_read_permission}), key belongs to the
+     * configured organization ({@code organization_matches}), project belongs to it ({@code project_in_organization}).
+     * Network failures end with {@code api_reachable}. Messages never contain the secret.
+     */
+    @Override
+    public ProbeResult probe(ProviderSettings settings) {
+        ScalewayProvider provider;
+        try {
+            provider = create(settings);
+        } catch (RuntimeException e) {
+            return ProbeResult.failed("settings_valid", "cannot build the Scaleway client from the settings: "
+                    + e.getMessage());
+        }
+        return CredentialProbe.probe(provider);
+    }
+
+    /** Stops the shared transport. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            transport.close();
+        }
+    }
+
+    private static UUID uuid(ProviderSettings settings, String key, String value) {
+        try {
+            if (value.length() != 36) {
+                throw new IllegalArgumentException("length");
+            }
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new ProviderCreationException("setting " + key + " of organization " + settings.organization()
+                    + " is not a UUID: store it as 1f0e7f4c-2f4b-4a5e-9a57-7a0c2d1f8b11", null);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ScalewayProviderFactory[baseUrl=" + (baseUrlOverride == null ? "per settings" : baseUrlOverride)
+                + ", " + transport.retryPolicy() + ", closed=" + closed.get() + "]";
+    }
+
+    /** Per-factory behaviour handed to every client. */
+    record Options(Duration pollInterval, Duration resizeTimeout, String blockApiVersion) {
+    }
+
+    /** Builds a {@link ScalewayProviderFactory}. */
+    public static final class Builder {
+        private URI baseUrl;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration requestTimeout = Duration.ofSeconds(30);
+        private RetryPolicy retryPolicy = RetryPolicy.defaults();
+        private HttpClient httpClient;
+        private Duration pollInterval = Duration.ofSeconds(2);
+        private Duration resizeTimeout = Duration.ofMinutes(5);
+        private String blockApiVersion = "v1";
+
+        private Builder() {
+        }
+
+        /** A base URL for every organization, overriding {@code SCALEWAY_API_URL} (e.g. a fake API's URL). */
+        public Builder baseUrl(String value) {
+            Objects.requireNonNull(value, "baseUrl");
+            if (!value.matches(URL_REGEX)) {
+                throw new ConfigurationException("ScalewayProviderFactory baseUrl is not an http(s) URL: use e.g. "
+                        + ScalewaySettings.DEFAULT_API_URL);
+            }
+            this.baseUrl = URI.create(value);
+            return this;
+        }
+
+        /** Connect timeout of the created HTTP client (default 10 s). */
+        public Builder connectTimeout(Duration value) {
+            this.connectTimeout = positive("connectTimeout", value);
+            return this;
+        }
+
+        /** Timeout of each attempt, from sending to the response headers (default 30 s). */
+        public Builder requestTimeout(Duration value) {
+            this.requestTimeout = positive("requestTimeout", value);
+            return this;
+        }
+
+        /** The retry policy (default {@link RetryPolicy#defaults()}). */
+        public Builder retryPolicy(RetryPolicy value) {
+            this.retryPolicy = Objects.requireNonNull(value, "retryPolicy");
+            return this;
+        }
+
+        /** An HTTP client to use instead of creating one; the factory does not stop it. */
+        public Builder httpClient(HttpClient value) {
+            this.httpClient = Objects.requireNonNull(value, "httpClient");
+            return this;
+        }
+
+        /** How often waits poll (default 2 s; the official SDKs poll every 5 s). */
+        public Builder pollInterval(Duration value) {
+            this.pollInterval = positive("pollInterval", value);
+            return this;
+        }
+
+        /** How long {@link ScalewayProvider#resizeVolume(String, String, long)} waits (default 5 min). */
+        public Builder resizeTimeout(Duration value) {
+            this.resizeTimeout = positive("resizeTimeout", value);
+            return this;
+        }
+
+        /** The Block Storage API version path, {@code v1} (default) or {@code v1alpha1} (same shapes). */
+        public Builder blockApiVersion(String value) {
+            if (!"v1".equals(value) && !"v1alpha1".equals(value)) {
+                throw new ConfigurationException("blockApiVersion '" + value + "' is not supported: use v1 or v1alpha1");
+            }
+            this.blockApiVersion = value;
+            return this;
+        }
+
+        public ScalewayProviderFactory build() {
+            return new ScalewayProviderFactory(this);
+        }
+
+        private static Duration positive(String name, Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new ConfigurationException("ScalewayProviderFactory " + name + " is " + value
+                        + ": use a positive duration");
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,308 @@
+package dev.providersettings.scaleway.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.providersettings.Secret;
+import dev.providersettings.scaleway.RetryPolicy;
+import dev.providersettings.scaleway.ScalewayError;
+import dev.providersettings.scaleway.ScalewayException;
+import dev.providersettings.scaleway.ScalewayInterruptedException;
+import dev.providersettings.scaleway.ScalewayResponseException;
+import dev.providersettings.scaleway.ScalewayTransportException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.channels.UnresolvedAddressException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.StringJoiner;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The transport shared by every organization's client: one {@link HttpClient} (one connection pool, one selector
+ * thread, one executor), the retry loop and the error mapping. A call carries its organization's token; nothing
+ * here is per organization.
+ */
+public final class Transport implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger("dev.providersettings.scaleway.http");
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final HttpClient client;
+    private final ExecutorService ownedExecutor;
+    private final Duration requestTimeout;
+    private final RetryPolicy retryPolicy;
+    private final String userAgent;
+
+    /**
+     * @param injected       an HTTP client to use (not closed here), or null to create one
+     * @param connectTimeout connect timeout of a created client
+     * @param requestTimeout per-attempt timeout, from sending to the response headers
+     */
+    public Transport(HttpClient injected, Duration connectTimeout, Duration requestTimeout, RetryPolicy retryPolicy,
+                     String userAgent) {
+        this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
+        this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
+        this.userAgent = userAgent;
+        if (injected != null) {
+            this.client = injected;
+            this.ownedExecutor = null;
+        } else {
+            // A cached pool of daemon threads: grows with concurrent calls, never with the number of organizations,
+            // and shrinks back when idle. Owned so that close() stops it (Java 17 HttpClient has no close()).
+            int pool = POOLS.incrementAndGet();
+            AtomicInteger threads = new AtomicInteger();
+            ThreadFactory factory = runnable -> {
+                Thread t = new Thread(runnable, "scaleway-http-" + pool + "-" + threads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            };
+            this.ownedExecutor = Executors.newCachedThreadPool(factory);
+            this.client = HttpClient.newBuilder()
+                    .connectTimeout(connectTimeout)
+                    .executor(ownedExecutor)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .build();
+        }
+    }
+
+    public RetryPolicy retryPolicy() {
+        return retryPolicy;
+    }
+
+    /** The underlying client (for tests that check it is shared). */
+    public HttpClient httpClient() {
+        return client;
+    }
+
+    /** One HTTP call, described before it is sent. */
+    public record Call(String method, URI baseUrl, String path, Map<String, String> query, Object body,
+                       boolean idempotent, String tenant) {
+
+        /** {@code METHOD /path}, for messages and logs (no query: it may carry filter values). */
+        public String endpoint() {
+            return method + " " + path;
+        }
+    }
+
+    /** A successful answer. */
+    public record Response(int status, String requestId, long totalCount, byte[] body) {
+    }
+
+    /**
+     * Sends the call with the token, retrying as the policy allows, and returns the 2xx answer.
+     *
+     * @throws ScalewayException the typed error of the last attempt
+     */
+    public Response send(Call call, Secret token) {
+        byte[] payload = null;
+        if (call.body() != null) {
+            try {
+                payload = Json.mapper().writeValueAsBytes(call.body());
+            } catch (JsonProcessingException e) {
+                throw new ScalewayResponseException("cannot serialise the request body of " + call.endpoint()
+                        + " (" + e.getClass().getSimpleName() + ")", call.endpoint(), 0, null, null);
+            }
+        }
+        HttpRequest request = build(call, token, payload);
+        long start = retryPolicy.nanoClock().getAsLong();
+        long budget = retryPolicy.totalBudget().toNanos();
+        for (int attempt = 1; ; attempt++) {
+            ScalewayException failure;
+            long attemptStart = System.nanoTime();
+            try {
+                HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                String requestId = response.headers().firstValue("x-request-id").orElse(null);
+                log(call, response.statusCode(), requestId, attempt, attemptStart, null);
+                if (response.statusCode() >= 200 && response.statusCode() < 300) {
+                    long total = response.headers().firstValue("x-total-count").map(Transport::parseLong).orElse(-1L);
+                    return new Response(response.statusCode(), requestId, total, response.body());
+                }
+                ScalewayError error = ErrorMapper.parse(response.statusCode(), requestId,
+                        response.headers().firstValue("content-type").orElse(null),
+                        response.headers().firstValue("retry-after").orElse(null), response.body());
+                failure = ErrorMapper.toException(error, call.endpoint());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ScalewayInterruptedException("interrupted during " + call.endpoint() + " (attempt " + attempt
+                        + "); the call may or may not have been processed", call.endpoint(), e);
+            } catch (IOException | UnresolvedAddressException e) {
+                failure = transportFailure(call, e);
+                log(call, 0, null, attempt, attemptStart, failure);
+            }
+            if (attempt >= retryPolicy.maxAttempts() || !retryPolicy.isRetryable(failure, call.idempotent())) {
+                throw failure;
+            }
+            Duration delay = retryPolicy.delayBeforeRetry(attempt, failure);
+            long elapsed = retryPolicy.nanoClock().getAsLong() - start;
+            if (elapsed + delay.toNanos() > budget) {
+                LOG.debug("{} {}: not retrying, the retry budget {} would be exceeded (elapsed {} ms, next delay {} ms)",
+                        call.tenant(), call.endpoint(), retryPolicy.totalBudget(), elapsed / 1_000_000, delay.toMillis());
+                throw failure;
+            }
+            LOG.debug("{} {}: attempt {} failed with {} {}, retrying in {} ms", call.tenant(), call.endpoint(),
+                    attempt, failure.status(), failure.getClass().getSimpleName(), delay.toMillis());
+            try {
+                retryPolicy.sleeper().sleep(delay);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                ScalewayInterruptedException interrupted = new ScalewayInterruptedException("interrupted while waiting to retry "
+                        + call.endpoint() + " after attempt " + attempt, call.endpoint(), e);
+                interrupted.addSuppressed(failure);
+                throw interrupted;
+            }
+        }
+    }
+
+    /** Reads a 2xx body as {@code type}; a body that does not fit gives a typed exception, never raw parser text. */
+    public <T> T read(Call call, Response response, JavaType type) {
+        try {
+            T value = Json.mapper().readValue(response.body(), type);
+            if (value == null) {
+                throw new ScalewayResponseException("Scaleway API answered " + response.status() + " to "
+                        + call.endpoint() + " with an empty body where a JSON object was expected (request id "
+                        + response.requestId() + ")", call.endpoint(), response.status(), response.requestId(), null);
+            }
+            return value;
+        } catch (IOException e) {
+            throw unreadable(call, response, e);
+        }
+    }
+
+    /** Reads a 2xx body as a tree. */
+    public JsonNode readTree(Call call, Response response) {
+        try {
+            JsonNode node = Json.mapper().readTree(response.body());
+            if (node == null || !node.isObject()) {
+                throw new ScalewayResponseException("Scaleway API answered " + response.status() + " to "
+                        + call.endpoint() + " with a body that is not a JSON object (request id "
+                        + response.requestId() + ")", call.endpoint(), response.status(), response.requestId(), null);
+            }
+            return node;
+        } catch (IOException e) {
+            throw unreadable(call, response, e);
+        }
+    }
+
+    /** Converts part of a tree to {@code type}, with the same error handling as {@link #read}. */
+    public <T> T convert(Call call, Response response, JsonNode node, JavaType type) {
+        try {
+            return Json.mapper().treeToValue(node, type);
+        } catch (IOException | IllegalArgumentException e) {
+            throw unreadable(call, response, e);
+        }
+    }
+
+    private static ScalewayResponseException unreadable(Call call, Response response, Exception e) {
+        // Only the exception kind and the JSON path: Jackson's own message may quote the body.
+        String where = "";
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            where = " at " + mapping.getPathReference();
+        } else if (e instanceof JsonProcessingException processing && processing.getLocation() != null) {
+            where = " at line " + processing.getLocation().getLineNr() + ", column "
+                    + processing.getLocation().getColumnNr();
+        }
+        return new ScalewayResponseException("Scaleway API answered " + response.status() + " to " + call.endpoint()
+                + " with a body this client cannot read (" + e.getClass().getSimpleName() + where + ", "
+                + response.body().length + " bytes, request id " + response.requestId()
+                + "); the API may have changed: report it with the request id", call.endpoint(), response.status(),
+                response.requestId(), null);
+    }
+
+    private HttpRequest build(Call call, Secret token, byte[] payload) {
+        URI uri = URI.create(call.baseUrl().toString().replaceAll("/+$", "") + call.path() + query(call.query()));
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
+                .timeout(requestTimeout)
+                .header("X-Auth-Token", token.reveal())
+                .header("Accept", "application/json");
+        if (userAgent != null) {
+            builder.header("User-Agent", userAgent);
+        }
+        if (payload != null) {
+            builder.header("Content-Type", "application/json")
+                    .method(call.method(), HttpRequest.BodyPublishers.ofByteArray(payload));
+        } else {
+            builder.method(call.method(), HttpRequest.BodyPublishers.noBody());
+        }
+        return builder.build();
+    }
+
+    private static String query(Map<String, String> query) {
+        if (query == null || query.isEmpty()) {
+            return "";
+        }
+        StringJoiner out = new StringJoiner("&", "?", "");
+        query.forEach((key, value) -> {
+            if (value != null) {
+                out.add(URLEncoder.encode(key, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+            }
+        });
+        return out.length() == 1 ? "" : out.toString();
+    }
+
+    private static ScalewayTransportException transportFailure(Call call, Exception e) {
+        boolean notSent = e instanceof HttpConnectTimeoutException || e instanceof ConnectException
+                || e instanceof UnresolvedAddressException || e.getCause() instanceof UnresolvedAddressException;
+        String what;
+        if (e instanceof HttpConnectTimeoutException) {
+            what = "connect timed out";
+        } else if (e instanceof HttpTimeoutException) {
+            what = "no answer within the request timeout";
+        } else if (notSent) {
+            what = "cannot connect";
+        } else {
+            what = "connection failed after sending";
+        }
+        String detail = e.getMessage() == null ? e.getClass().getSimpleName()
+                : e.getClass().getSimpleName() + ": " + e.getMessage();
+        return new ScalewayTransportException("Scaleway API unreachable for " + call.endpoint() + ": " + what + " ("
+                + detail + ")" + (notSent ? "; nothing was sent" : "; the call may have been processed")
+                + ". Check network access to " + call.baseUrl() + " and the timeouts of ScalewayProviderFactory",
+                call.endpoint(), !notSent, e);
+    }
+
+    private static void log(Call call, int status, String requestId, int attempt, long startNanos, ScalewayException failure) {
+        if (LOG.isDebugEnabled()) {
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+            if (failure == null) {
+                LOG.debug("{} {} -> {} request-id={} attempt={} {}ms tenant={}", call.method(), call.path(), status,
+                        requestId, attempt, millis, call.tenant());
+            } else {
+                LOG.debug("{} {} -> {} attempt={} {}ms tenant={}", call.method(), call.path(),
+                        failure.getClass().getSimpleName(), attempt, millis, call.tenant());
+            }
+        }
+    }
+
+    private static long parseLong(String text) {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            return -1L;
+        }
+    }
+
+    /** Stops the owned executor; an injected client is left alone. */
+    @Override
+    public void close() {
+        if (ownedExecutor != null) {
+            ownedExecutor.shutdownNow();
+        }
+    }
+}
