@@ -1,0 +1,734 @@
+package dev.providersettings.postgres;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.providersettings.ConfigurationException;
+import dev.providersettings.InvalidSettingException;
+import dev.providersettings.MissingOrganizationException;
+import dev.providersettings.OrganizationId;
+import dev.providersettings.ProviderCode;
+import dev.providersettings.SettingDefinition;
+import dev.providersettings.VersionConflictException;
+import dev.providersettings.postgres.internal.ChangeFeed;
+import dev.providersettings.postgres.internal.Identifiers;
+import dev.providersettings.postgres.internal.SqlErrors;
+import dev.providersettings.postgres.internal.StoredValues;
+import dev.providersettings.postgres.internal.jooq.tables.ProviderSettings;
+import dev.providersettings.postgres.internal.jooq.tables.ProviderSettingsAudit;
+import dev.providersettings.spi.ChangeEvent;
+import dev.providersettings.spi.CredentialStore;
+import dev.providersettings.spi.EncryptedSecret;
+import dev.providersettings.spi.SecretRef;
+import dev.providersettings.spi.SettingWrite;
+import dev.providersettings.spi.SettingsBatch;
+import dev.providersettings.spi.StoredSetting;
+import dev.providersettings.spi.StoredSettings;
+import org.jooq.BatchBindStep;
+import org.jooq.Configuration;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.InsertValuesStep11;
+import org.jooq.InsertValuesStep6;
+import org.jooq.JSONB;
+import org.jooq.Query;
+import org.jooq.Record;
+import org.jooq.SQLDialect;
+import org.jooq.Table;
+import org.jooq.conf.MappedSchema;
+import org.jooq.conf.RenderMapping;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DSL;
+import org.jooq.impl.DefaultConfiguration;
+import org.jooq.impl.SQLDataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import static dev.providersettings.postgres.internal.jooq.Tables.PROVIDER_SETTINGS;
+import static dev.providersettings.postgres.internal.jooq.Tables.PROVIDER_SETTINGS_AUDIT;
+
+/**
+ * A {@link CredentialStore} on Postgres: typed values and ciphertext in {@code provider_settings}, an audit trail in
+ * {@code provider_settings_audit}, change events through {@code LISTEN/NOTIFY}.
+ *
+ * <ul>
+ *   <li>{@link #load} is one statement (the organizations table left-joined with the settings), so "unknown
+ *       organization" and "no credentials" are told apart without a second read.</li>
+ *   <li>{@link #save} is one transaction: it locks the batch's rows ({@code SELECT ... FOR UPDATE}), checks the
+ *       expected versions, writes rows and audit rows, or writes nothing and throws {@link VersionConflictException}.
+ *       A concurrent first insert of the same key or a deadlock repeats the whole transaction.</li>
+ *   <li>{@link #saveAll} does the same for many organizations with a bounded number of statements (multi-row
+ *       inserts, one batched update, array parameters), for seeding thousands of organizations.</li>
+ *   <li>Connection failures surface as {@link dev.providersettings.CredentialStoreUnavailableException}; the next
+ *       call after the database is back succeeds.</li>
+ * </ul>
+ *
+ * <p><b>Ownership.</b> A {@link DataSource} handed to {@link Builder#dataSource(DataSource)} belongs to the caller
+ * and is never closed here; a pool the store builds itself ({@link Builder#jdbc(String, String, String)}) is closed
+ * by {@link #close()}, as is the change feed's dedicated connection.
+ *
+ * <pre>{@code
+ * PostgresCredentialStore store = PostgresCredentialStore.builder()
+ *         .dataSource(pool)
+ *         .migrate(true)
+ *         .changeFeed(true)
+ *         .build();
+ * }</pre>
+ */
+public final class PostgresCredentialStore implements CredentialStore {
+    private static final Logger LOG = LoggerFactory.getLogger(PostgresCredentialStore.class);
+    private static final ProviderSettings PS = PROVIDER_SETTINGS;
+    private static final ProviderSettingsAudit AUDIT = PROVIDER_SETTINGS_AUDIT;
+    /** Attempts of a transaction that lost a race (concurrent first insert, deadlock). */
+    private static final int MAX_ATTEMPTS = 5;
+    /** Rows per multi-row INSERT: 11 parameters a row stays far below Postgres' 65,535 parameters. */
+    private static final int ROWS_PER_INSERT = 2000;
+    /** Organizations per array-parameter query. */
+    private static final int ORGANIZATIONS_PER_QUERY = 5000;
+    private static final String UNKNOWN_ACTOR = "unknown";
+
+    private final DataSource dataSource;
+    private final HikariDataSource ownedPool;
+    private final DSLContext dsl;
+    private final String schema;
+    private final String organizationsTableName;
+    private final Table<?> organizations;
+    private final Field<UUID> organizationId;
+    private final List<Consumer<ChangeEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final ChangeFeed changeFeed;
+    private volatile boolean closed;
+
+    private PostgresCredentialStore(Builder builder, DataSource dataSource, HikariDataSource ownedPool) {
+        this.dataSource = dataSource;
+        this.ownedPool = ownedPool;
+        this.schema = builder.schema;
+        this.organizationsTableName = PostgresMigrations.qualify(schema, builder.organizationsTable);
+        List<String> tableParts = Identifiers.checkQualified("organizations table", organizationsTableName);
+        this.organizations = DSL.table(DSL.name(tableParts)).as("o");
+        this.organizationId = DSL.field(DSL.name("o", builder.organizationsIdColumn), SQLDataType.UUID);
+
+        Settings settings = new Settings()
+                .withExecuteLogging(false) // bind values (ciphertext) stay out of logs
+                .withRenderSchema(schema != null);
+        if (schema != null) {
+            // The classes are generated from schema "public"; queries go to the configured schema.
+            settings = settings.withRenderMapping(new RenderMapping()
+                    .withSchemata(new MappedSchema().withInput("public").withOutput(schema)));
+        }
+        Configuration configuration = new DefaultConfiguration()
+                .set(dataSource)
+                .set(SQLDialect.POSTGRES)
+                .set(settings);
+        this.dsl = DSL.using(configuration);
+
+        if (builder.changeFeed) {
+            ChangeFeed.ConnectionOpener opener = builder.changeFeedOpener(dataSource);
+            this.changeFeed = new ChangeFeed(opener, PostgresMigrations.CHANNEL, schema, this::publish,
+                    builder.reconnectInitialBackoff, builder.reconnectMaxBackoff);
+            this.changeFeed.start(builder.changeFeedStartTimeout);
+        } else {
+            this.changeFeed = null;
+        }
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ----------------------------------------------------------------------------------------------- reads
+
+    @Override
+    public StoredSettings load(OrganizationId organization, ProviderCode provider) {
+        Objects.requireNonNull(organization, "organization");
+        Objects.requireNonNull(provider, "provider");
+        return loadMany(provider, List.of(organization)).get(organization);
+    }
+
+    @Override
+    public Map<OrganizationId, StoredSettings> loadMany(ProviderCode provider, Collection<OrganizationId> organizationIds) {
+        Objects.requireNonNull(provider, "provider");
+        checkOpen();
+        List<OrganizationId> distinct = List.copyOf(new LinkedHashSet<>(organizationIds));
+        Map<OrganizationId, Boolean> exists = new HashMap<>();
+        Map<OrganizationId, Map<String, StoredSetting>> settings = new HashMap<>();
+        try {
+            for (List<OrganizationId> chunk : chunks(distinct, ORGANIZATIONS_PER_QUERY)) {
+                // One statement: the organization row tells whether it exists, the joined rows are its settings.
+                var rows = dsl.select(organizationId, PS.KEY, PS.VALUE_TYPE, PS.TEXT_VALUE, PS.INT_VALUE,
+                                PS.BOOL_VALUE, PS.JSON_VALUE, PS.SECRET_CIPHERTEXT, PS.SECRET_KEY_ID, PS.VERSION,
+                                PS.UPDATED_AT)
+                        .from(organizations)
+                        .leftJoin(PS).on(PS.ORGANIZATION_ID.eq(organizationId).and(PS.PROVIDER.eq(provider.value())))
+                        .where(chunk.size() == 1
+                                ? organizationId.eq(chunk.get(0).value())
+                                : organizationId.eq(DSL.any(uuids(chunk))))
+                        .fetch();
+                for (var row : rows) {
+                    OrganizationId org = OrganizationId.of(row.value1());
+                    exists.put(org, true);
+                    Map<String, StoredSetting> map = settings.computeIfAbsent(org, o -> new HashMap<>());
+                    if (row.value2() != null) {
+                        map.put(row.value2(), new StoredSetting(row.value2(),
+                                StoredValues.read(row.value3(), row.value4(), row.value5(), row.value6(), row.value7(),
+                                        row.value8(), row.value9()),
+                                row.value10(), row.value11().toInstant()));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate("load of provider " + provider, e);
+        }
+        Map<OrganizationId, StoredSettings> result = new LinkedHashMap<>();
+        for (OrganizationId org : distinct) {
+            result.put(org, new StoredSettings(org, provider, exists.getOrDefault(org, false),
+                    settings.getOrDefault(org, Map.of())));
+        }
+        return result;
+    }
+
+    @Override
+    public List<OrganizationId> listOrganizations() {
+        checkOpen();
+        try {
+            List<OrganizationId> result = new ArrayList<>();
+            for (UUID id : dsl.select(organizationId).from(organizations).fetch(organizationId)) {
+                result.add(OrganizationId.of(id));
+            }
+            // OrganizationId's order (java.util.UUID) differs from Postgres' uuid order; sort like the callers do.
+            result.sort(null);
+            return result;
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate("listing organizations", e);
+        }
+    }
+
+    @Override
+    public List<SecretRef> findSecretsNotEncryptedWith(String keyId, int limit) {
+        if (keyId == null || keyId.isBlank()) {
+            throw new InvalidSettingException("key id is " + (keyId == null ? "null" : "blank")
+                    + ": pass the id of the key ring's primary key");
+        }
+        if (limit < 1) {
+            throw new InvalidSettingException("limit is " + limit + ": pass at least 1");
+        }
+        checkOpen();
+        try {
+            return dsl.select(PS.ORGANIZATION_ID, PS.PROVIDER, PS.KEY, PS.VERSION, PS.SECRET_KEY_ID, PS.SECRET_CIPHERTEXT)
+                    .from(PS)
+                    .where(PS.VALUE_TYPE.eq("secret"))
+                    .and(PS.SECRET_KEY_ID.ne(keyId))
+                    .orderBy(PS.ID)
+                    .limit(limit)
+                    .fetch(r -> new SecretRef(OrganizationId.of(r.value1()), ProviderCode.of(r.value2()), r.value3(),
+                            r.value4(), new EncryptedSecret(r.value5(), r.value6())));
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate("search of secrets to rewrap", e);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------- writes
+
+    @Override
+    public Map<String, Long> save(SettingsBatch batch) {
+        Objects.requireNonNull(batch, "batch");
+        return apply(List.of(batch)).get(0);
+    }
+
+    @Override
+    public void saveAll(List<SettingsBatch> batches) {
+        Objects.requireNonNull(batches, "batches");
+        if (!batches.isEmpty()) {
+            apply(batches);
+        }
+    }
+
+    @Override
+    public int deleteAll(OrganizationId organization, ProviderCode provider, String actor) {
+        Objects.requireNonNull(organization, "organization");
+        Objects.requireNonNull(provider, "provider");
+        checkOpen();
+        int deleted;
+        try {
+            deleted = dsl.transactionResult(configuration -> {
+                DSLContext tx = DSL.using(configuration);
+                var rows = tx.deleteFrom(PS)
+                        .where(PS.ORGANIZATION_ID.eq(organization.value()))
+                        .and(PS.PROVIDER.eq(provider.value()))
+                        .returning(PS.KEY, PS.VERSION)
+                        .fetch();
+                if (!rows.isEmpty()) {
+                    var insert = auditInsert(tx);
+                    for (var row : rows) {
+                        insert = insert.values(actorOf(actor), organization.value(), provider.value(), row.get(PS.KEY),
+                                "delete", row.get(PS.VERSION));
+                    }
+                    insert.execute();
+                }
+                return rows.size();
+            });
+        } catch (RuntimeException e) {
+            throw SqlErrors.translate("deletion of the settings of provider " + provider, e);
+        }
+        if (deleted > 0) {
+            publish(new ChangeEvent(organization, provider));
+        }
+        return deleted;
+    }
+
+    private List<Map<String, Long>> apply(List<SettingsBatch> batches) {
+        checkOpen();
+        validate(batches);
+        RuntimeException last = null;
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            try {
+                List<Map<String, Long>> versions = dsl.transactionResult(configuration ->
+                        applyInTransaction(DSL.using(configuration), batches));
+                for (SettingsBatch batch : batches) {
+                    if (!batch.writes().isEmpty()) {
+                        publish(new ChangeEvent(batch.organization(), batch.provider()));
+                    }
+                }
+                return versions;
+            } catch (VersionConflictException | MissingOrganizationException | InvalidSettingException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                if (SqlErrors.isForeignKeyViolation(e)) {
+                    // The organization was deleted between our check and the insert.
+                    throw missingOrganization(batches.size() == 1 ? batches.get(0).organization() : null, e);
+                }
+                if (!SqlErrors.isRetryableConflict(e)) {
+                    throw SqlErrors.translate("save of provider settings", e);
+                }
+                // A concurrent transaction inserted one of our absent keys first, or a deadlock: repeat; the repeat
+                // sees the other's row and checks versions against it.
+                last = e;
+                LOG.debug("save lost a race (SQLState {}), attempt {} of {}", SqlErrors.sqlState(e), attempt, MAX_ATTEMPTS);
+            }
+        }
+        throw SqlErrors.translate("save of provider settings (after " + MAX_ATTEMPTS + " attempts)", last);
+    }
+
+    private static void validate(List<SettingsBatch> batches) {
+        Set<List<Object>> pairs = new HashSet<>();
+        for (SettingsBatch batch : batches) {
+            Objects.requireNonNull(batch, "batch");
+            Objects.requireNonNull(batch.organization(), "batch organization");
+            Objects.requireNonNull(batch.provider(), "batch provider");
+            if (!pairs.add(List.of(batch.organization(), batch.provider()))) {
+                throw new InvalidSettingException("two batches write organization " + batch.organization()
+                        + ", provider " + batch.provider() + " (nothing was written): merge them into one batch");
+            }
+            Set<String> keys = new HashSet<>();
+            for (SettingWrite write : batch.writes()) {
+                SettingDefinition.checkKey(write.key());
+                if (!keys.add(write.key())) {
+                    throw new InvalidSettingException("key " + write.key() + " appears twice in one batch for organization "
+                            + batch.organization() + ", provider " + batch.provider() + " (nothing was written): write each key once");
+                }
+                if (write.expectedVersion() < SettingWrite.ANY_VERSION) {
+                    throw new InvalidSettingException("expected version " + write.expectedVersion() + " of key " + write.key()
+                            + " is invalid (nothing was written): use SettingWrite.ANY_VERSION, SettingWrite.ABSENT or a stored version");
+                }
+                if (write.value() != null) {
+                    StoredValues.of(write.value()); // rejects null text before anything is written
+                }
+            }
+        }
+    }
+
+    /** A row as locked: its id and version. */
+    private record Current(long id, long version) {
+    }
+
+    private List<Map<String, Long>> applyInTransaction(DSLContext tx, List<SettingsBatch> batches) {
+        List<OrganizationId> orgs = batches.stream().map(SettingsBatch::organization).distinct().toList();
+        checkOrganizationsExist(tx, orgs);
+
+        // Lock every row the batches may touch, in a fixed order (fewer deadlocks between concurrent batches).
+        Map<List<Object>, Current> current = new HashMap<>();
+        String[] providers = batches.stream().map(b -> b.provider().value()).distinct().toArray(String[]::new);
+        String[] keys = batches.stream().flatMap(b -> b.writes().stream()).map(SettingWrite::key).distinct()
+                .toArray(String[]::new);
+        if (keys.length > 0) {
+            for (List<OrganizationId> chunk : chunks(orgs, ORGANIZATIONS_PER_QUERY)) {
+                var rows = tx.select(PS.ID, PS.ORGANIZATION_ID, PS.PROVIDER, PS.KEY, PS.VERSION)
+                        .from(PS)
+                        .where(chunk.size() == 1
+                                ? PS.ORGANIZATION_ID.eq(chunk.get(0).value())
+                                : PS.ORGANIZATION_ID.eq(DSL.any(uuids(chunk))))
+                        .and(providers.length == 1 ? PS.PROVIDER.eq(providers[0]) : PS.PROVIDER.eq(DSL.any(providers)))
+                        .and(keys.length == 1 ? PS.KEY.eq(keys[0]) : PS.KEY.eq(DSL.any(keys)))
+                        .orderBy(PS.ORGANIZATION_ID, PS.PROVIDER, PS.KEY)
+                        .forUpdate()
+                        .fetch();
+                for (var row : rows) {
+                    current.put(List.of(row.value2(), row.value3(), row.value4()), new Current(row.value1(), row.value5()));
+                }
+            }
+        }
+
+        // Check every expected version before writing anything.
+        List<Map<String, Long>> result = new ArrayList<>();
+        List<Object[]> inserts = new ArrayList<>();
+        List<Object[]> updates = new ArrayList<>();
+        List<Long> deletes = new ArrayList<>();
+        List<Object[]> audits = new ArrayList<>();
+        for (SettingsBatch batch : batches) {
+            Map<String, Long> versions = new LinkedHashMap<>();
+            UUID org = batch.organization().value();
+            String provider = batch.provider().value();
+            String actor = actorOf(batch.actor());
+            for (SettingWrite write : batch.writes()) {
+                Current row = current.get(List.of(org, provider, write.key()));
+                long actual = row == null ? 0 : row.version();
+                if (write.expectedVersion() != SettingWrite.ANY_VERSION && write.expectedVersion() != actual) {
+                    throw new VersionConflictException(batch.organization(), batch.provider(), write.key(),
+                            write.expectedVersion(), actual);
+                }
+                if (write.isDelete()) {
+                    versions.put(write.key(), 0L);
+                    if (row != null) {
+                        deletes.add(row.id());
+                        audits.add(new Object[]{actor, org, provider, write.key(), "delete", row.version()});
+                    }
+                    continue;
+                }
+                StoredValues v = StoredValues.of(write.value());
+                long next = actual + 1;
+                versions.put(write.key(), next);
+                if (row == null) {
+                    inserts.add(new Object[]{org, provider, write.key(), v});
+                    audits.add(new Object[]{actor, org, provider, write.key(), "insert", next});
+                } else {
+                    updates.add(new Object[]{v, next, row.id()});
+                    audits.add(new Object[]{actor, org, provider, write.key(), "update", next});
+                }
+            }
+            result.add(versions);
+        }
+
+        for (List<Object[]> chunk : chunks(inserts, ROWS_PER_INSERT)) {
+            InsertValuesStep11<?, UUID, String, String, String, String, Long, Boolean, JSONB, byte[], String, Long> insert =
+                    tx.insertInto(PS, PS.ORGANIZATION_ID, PS.PROVIDER, PS.KEY, PS.VALUE_TYPE, PS.TEXT_VALUE,
+                            PS.INT_VALUE, PS.BOOL_VALUE, PS.JSON_VALUE, PS.SECRET_CIPHERTEXT, PS.SECRET_KEY_ID, PS.VERSION);
+            for (Object[] row : chunk) {
+                StoredValues v = (StoredValues) row[3];
+                insert = insert.values((UUID) row[0], (String) row[1], (String) row[2], v.valueType(), v.text(),
+                        v.integer(), v.bool(), v.json(), v.ciphertext(), v.keyId(), 1L);
+            }
+            insert.execute();
+        }
+        if (!updates.isEmpty()) {
+            BatchBindStep batch = tx.batch(updateTemplate(tx));
+            for (Object[] row : updates) {
+                StoredValues v = (StoredValues) row[0];
+                batch = batch.bind(v.valueType(), v.text(), v.integer(), v.bool(), v.json(), v.ciphertext(), v.keyId(),
+                        row[1], row[2]);
+            }
+            batch.execute();
+        }
+        if (!deletes.isEmpty()) {
+            tx.deleteFrom(PS).where(PS.ID.eq(DSL.any(deletes.toArray(Long[]::new)))).execute();
+        }
+        for (List<Object[]> chunk : chunks(audits, ROWS_PER_INSERT)) {
+            var insert = auditInsert(tx);
+            for (Object[] row : chunk) {
+                insert = insert.values((String) row[0], (UUID) row[1], (String) row[2], (String) row[3], (String) row[4],
+                        (Long) row[5]);
+            }
+            insert.execute();
+        }
+        return result;
+    }
+
+    private static Query updateTemplate(DSLContext tx) {
+        // Every value column is set, so a key may change its type; the row's id was locked above.
+        return tx.update(PS)
+                .set(PS.VALUE_TYPE, DSL.param("value_type", PS.VALUE_TYPE.getDataType()))
+                .set(PS.TEXT_VALUE, DSL.param("text_value", PS.TEXT_VALUE.getDataType()))
+                .set(PS.INT_VALUE, DSL.param("int_value", PS.INT_VALUE.getDataType()))
+                .set(PS.BOOL_VALUE, DSL.param("bool_value", PS.BOOL_VALUE.getDataType()))
+                .set(PS.JSON_VALUE, DSL.param("json_value", PS.JSON_VALUE.getDataType()))
+                .set(PS.SECRET_CIPHERTEXT, DSL.param("secret_ciphertext", PS.SECRET_CIPHERTEXT.getDataType()))
+                .set(PS.SECRET_KEY_ID, DSL.param("secret_key_id", PS.SECRET_KEY_ID.getDataType()))
+                .set(PS.VERSION, DSL.param("version", PS.VERSION.getDataType()))
+                .set(PS.UPDATED_AT, DSL.currentOffsetDateTime())
+                .where(PS.ID.eq(DSL.param("id", PS.ID.getDataType())));
+    }
+
+    private static InsertValuesStep6<?, String, UUID, String, String, String, Long> auditInsert(DSLContext tx) {
+        return tx.insertInto(AUDIT, AUDIT.ACTOR, AUDIT.ORGANIZATION_ID, AUDIT.PROVIDER, AUDIT.KEY, AUDIT.ACTION, AUDIT.VERSION);
+    }
+
+    private void checkOrganizationsExist(DSLContext tx, List<OrganizationId> orgs) {
+        Set<UUID> found = new HashSet<>();
+        for (List<OrganizationId> chunk : chunks(orgs, ORGANIZATIONS_PER_QUERY)) {
+            found.addAll(tx.select(organizationId).from(organizations)
+                    .where(chunk.size() == 1
+                            ? organizationId.eq(chunk.get(0).value())
+                            : organizationId.eq(DSL.any(uuids(chunk))))
+                    .fetch(organizationId));
+        }
+        for (OrganizationId org : orgs) {
+            if (!found.contains(org.value())) {
+                throw missingOrganization(org, null);
+            }
+        }
+    }
+
+    private MissingOrganizationException missingOrganization(OrganizationId org, Throwable cause) {
+        MissingOrganizationException e = new MissingOrganizationException(org, "organization "
+                + (org == null ? "of the batch" : org.toString()) + " does not exist in " + organizationsTableName
+                + " (nothing was written): create the organization first, or check the id");
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
+    }
+
+    private static String actorOf(String actor) {
+        return actor == null || actor.isBlank() ? UNKNOWN_ACTOR : actor;
+    }
+
+    // ----------------------------------------------------------------------------------------- change feed
+
+    @Override
+    public Subscription subscribe(Consumer<ChangeEvent> listener) {
+        Objects.requireNonNull(listener, "listener");
+        listeners.add(listener);
+        return () -> listeners.remove(listener);
+    }
+
+    /**
+     * Whether the change feed currently listens (false when it is reconnecting, or was not enabled). Useful for
+     * health checks.
+     */
+    public boolean isChangeFeedListening() {
+        return changeFeed != null && changeFeed.isListening();
+    }
+
+    private void publish(ChangeEvent event) {
+        for (Consumer<ChangeEvent> listener : listeners) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                LOG.warn("a change listener failed on {}: {}", event, e.toString());
+            }
+        }
+    }
+
+    /** Stops the change feed and closes the pool the store built itself; never a pool it was handed. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (changeFeed != null) {
+            changeFeed.close();
+        }
+        if (ownedPool != null) {
+            ownedPool.close();
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new ConfigurationException("the PostgresCredentialStore is closed: build a new one");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresCredentialStore[schema=" + (schema == null ? "<search_path>" : schema)
+                + ", organizations=" + organizationsTableName + ", changeFeed=" + (changeFeed != null) + "]";
+    }
+
+    // ---------------------------------------------------------------------------------------------- helpers
+
+    private static UUID[] uuids(List<OrganizationId> orgs) {
+        return orgs.stream().map(OrganizationId::value).toArray(UUID[]::new);
+    }
+
+    private static <T> List<List<T>> chunks(List<T> list, int size) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int i = 0; i < list.size(); i += size) {
+            chunks.add(list.subList(i, Math.min(list.size(), i + size)));
+        }
+        return chunks;
+    }
+
+    /** Builder of {@link PostgresCredentialStore}. */
+    public static final class Builder {
+        private DataSource dataSource;
+        private String jdbcUrl;
+        private String user;
+        private String password;
+        private String schema;
+        private String organizationsTable = "organizations";
+        private String organizationsIdColumn = "id";
+        private boolean migrate;
+        private boolean createOrganizationsTable;
+        private boolean changeFeed;
+        private String feedUrl;
+        private String feedUser;
+        private String feedPassword;
+        private DataSource feedDataSource;
+        private Duration reconnectInitialBackoff = Duration.ofMillis(100);
+        private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
+        private Duration changeFeedStartTimeout = Duration.ofSeconds(5);
+
+        private Builder() {
+        }
+
+        /** The pool to use; it stays the caller's: the store never closes it. */
+        public Builder dataSource(DataSource value) {
+            this.dataSource = value;
+            return this;
+        }
+
+        /** Builds a HikariCP pool ({@link PostgresDataSources#hikari}) that the store owns and closes. */
+        public Builder jdbc(String url, String user, String password) {
+            this.jdbcUrl = url;
+            this.user = user;
+            this.password = password;
+            return this;
+        }
+
+        /** The schema holding the library's tables; default: the connection's search path. */
+        public Builder schema(String value) {
+            this.schema = value == null ? null : Identifiers.check("schema", value);
+            return this;
+        }
+
+        /** The host's organizations table and uuid key column (default {@code organizations(id)}). */
+        public Builder organizationsTable(String table, String idColumn) {
+            Identifiers.checkQualified("organizations table", table);
+            this.organizationsTable = table;
+            this.organizationsIdColumn = Identifiers.check("organizations id column", idColumn);
+            return this;
+        }
+
+        /** Whether {@link #build()} applies pending migrations first (default false: the host migrates). */
+        public Builder migrate(boolean value) {
+            this.migrate = value;
+            return this;
+        }
+
+        /** With {@link #migrate(boolean)}: create a minimal organizations table if there is none (default false). */
+        public Builder createOrganizationsTable(boolean value) {
+            this.createOrganizationsTable = value;
+            return this;
+        }
+
+        /**
+         * Enables the change feed on a dedicated connection opened with the pool's own URL and credentials (the
+         * pool must be a {@link HikariDataSource}, or the store was given {@link #jdbc}).
+         */
+        public Builder changeFeed(boolean value) {
+            this.changeFeed = value;
+            return this;
+        }
+
+        /** Enables the change feed on dedicated connections opened with {@link DriverManager}. */
+        public Builder changeFeed(String url, String user, String password) {
+            this.changeFeed = true;
+            this.feedUrl = url;
+            this.feedUser = user;
+            this.feedPassword = password;
+            return this;
+        }
+
+        /** Enables the change feed on connections from this (non-pooling) DataSource. */
+        public Builder changeFeed(DataSource unpooled) {
+            this.changeFeed = true;
+            this.feedDataSource = unpooled;
+            return this;
+        }
+
+        /** How fast the change feed reconnects: first delay, doubled up to the maximum (defaults 100 ms, 5 s). */
+        public Builder changeFeedReconnect(Duration initial, Duration max) {
+            if (initial == null || max == null || initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {
+                throw new ConfigurationException("change feed reconnect delays " + initial + ", " + max
+                        + " are invalid: use a positive initial delay and a maximum at least as long");
+            }
+            this.reconnectInitialBackoff = initial;
+            this.reconnectMaxBackoff = max;
+            return this;
+        }
+
+        ChangeFeed.ConnectionOpener changeFeedOpener(DataSource pool) {
+            if (feedDataSource != null) {
+                return feedDataSource::getConnection;
+            }
+            String url = feedUrl;
+            String u = feedUser;
+            String p = feedPassword;
+            if (url == null) {
+                if (!(pool instanceof HikariDataSource hikari) || hikari.getJdbcUrl() == null) {
+                    throw new ConfigurationException("changeFeed(true) needs a HikariDataSource configured with a JDBC URL"
+                            + " to open its dedicated connection: use changeFeed(jdbcUrl, user, password) or"
+                            + " changeFeed(unpooledDataSource) instead");
+                }
+                url = hikari.getJdbcUrl();
+                u = hikari.getUsername();
+                p = hikari.getPassword();
+            }
+            String finalUrl = url;
+            Properties properties = new Properties();
+            if (u != null) {
+                properties.setProperty("user", u);
+            }
+            if (p != null) {
+                properties.setProperty("password", p);
+            }
+            properties.setProperty("tcpKeepAlive", "true");
+            properties.setProperty("ApplicationName", "provider-settings-change-feed");
+            return () -> DriverManager.getConnection(finalUrl, properties);
+        }
+
+        /**
+         * Builds the store: validates the configuration, optionally migrates, and starts the change feed (waiting
+         * briefly for its first LISTEN).
+         */
+        public PostgresCredentialStore build() {
+            if ((dataSource == null) == (jdbcUrl == null)) {
+                throw new ConfigurationException("PostgresCredentialStore needs exactly one of dataSource(...) or"
+                        + " jdbc(url, user, password)");
+            }
+            HikariDataSource owned = dataSource == null ? PostgresDataSources.hikari(jdbcUrl, user, password) : null;
+            DataSource ds = owned != null ? owned : dataSource;
+            try {
+                if (migrate) {
+                    PostgresMigrations.builder().dataSource(ds).schema(schema)
+                            .organizationsTable(organizationsTable, organizationsIdColumn)
+                            .createOrganizationsTable(createOrganizationsTable)
+                            .build().migrate();
+                }
+                return new PostgresCredentialStore(this, ds, owned);
+            } catch (RuntimeException e) {
+                if (owned != null) {
+                    owned.close();
+                }
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package dev.providersettings.postgres.internal;
+
+import dev.providersettings.ConfigurationException;
+import dev.providersettings.CredentialStoreUnavailableException;
+import dev.providersettings.ProviderSettingsException;
+
+import java.net.ConnectException;
+import java.net.SocketException;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Set;
+
+/**
+ * Turns database failures into the library's exceptions. One place decides what "unavailable" means, so every
+ * operation (and the change feed) classifies errors the same way.
+ */
+public final class SqlErrors {
+    /** admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections. */
+    private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "53300");
+    /** unique_violation, deadlock_detected, serialization_failure: the transaction may be repeated. */
+    private static final Set<String> RETRYABLE_STATES = Set.of("23505", "40P01", "40001");
+
+    private SqlErrors() {
+    }
+
+    /** The SQLState of the first {@link SQLException} in the cause chain, or null. */
+    public static String sqlState(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && sql.getSQLState() != null) {
+                return sql.getSQLState();
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** Whether the failure means the database cannot be reached (down, restarting, pool exhausted, network). */
+    public static boolean isUnavailable(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || t instanceof ConnectException || t instanceof SocketException) {
+                return true;
+            }
+            if (t instanceof SQLException sql) {
+                String state = sql.getSQLState();
+                if (state != null && (state.startsWith("08") || UNAVAILABLE_STATES.contains(state))) {
+                    return true;
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** Whether repeating the whole transaction may succeed (a concurrent insert of the same key, a deadlock). */
+    public static boolean isRetryableConflict(Throwable error) {
+        return RETRYABLE_STATES.contains(sqlState(error));
+    }
+
+    /** Whether a foreign key was violated (an unknown organization). */
+    public static boolean isForeignKeyViolation(Throwable error) {
+        return "23503".equals(sqlState(error));
+    }
+
+    /**
+     * Translates a failure of {@code operation}. Library exceptions pass through; the message never quotes the
+     * database's own message, which may contain row data.
+     */
+    public static RuntimeException translate(String operation, Throwable error) {
+        if (error instanceof ProviderSettingsException pse) {
+            return pse;
+        }
+        if (isUnavailable(error)) {
+            return new CredentialStoreUnavailableException("the Postgres credential store is unavailable during "
+                    + operation + " (SQLState " + sqlState(error) + "): check that the database is up and reachable;"
+                    + " the call may be retried and the store recovers by itself when the database is back", error);
+        }
+        String state = sqlState(error);
+        if ("42P01".equals(state) || "3F000".equals(state) || "42703".equals(state)) {
+            return new ConfigurationException("the provider-settings tables are missing or outdated during " + operation
+                    + " (SQLState " + state + "): run the migrations (PostgresCredentialStore.builder().migrate(true) or"
+                    + " PostgresMigrations) and check the configured schema", error);
+        }
+        return new ProviderSettingsException("the Postgres credential store failed during " + operation
+                + " (SQLState " + state + "); see the cause", error);
+    }
+}

@@ -1,0 +1,277 @@
+package dev.providersettings.postgres;
+
+import dev.providersettings.ConfigurationException;
+import dev.providersettings.InvalidSettingException;
+import dev.providersettings.MissingOrganizationException;
+import dev.providersettings.OrganizationId;
+import dev.providersettings.VersionConflictException;
+import dev.providersettings.postgres.testing.PostgresTestDatabase;
+import dev.providersettings.spi.ChangeEvent;
+import dev.providersettings.spi.SecretRef;
+import dev.providersettings.spi.SettingWrite;
+import dev.providersettings.spi.SettingsBatch;
+import dev.providersettings.spi.StoredSettings;
+import dev.providersettings.spi.StoredValue;
+import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static dev.providersettings.postgres.Fixtures.OTHER;
+import static dev.providersettings.postgres.Fixtures.SCALEWAY;
+import static dev.providersettings.postgres.Fixtures.batch;
+import static dev.providersettings.postgres.Fixtures.put;
+import static dev.providersettings.postgres.Fixtures.secret;
+import static dev.providersettings.postgres.Fixtures.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** load, save with check-and-set, delete, audit, listing and rewrap search against a real Postgres. */
+class PostgresCredentialStoreTest {
+    @RegisterExtension
+    static final PostgresTestDatabase db = new PostgresTestDatabase();
+
+    private static PostgresCredentialStore store;
+    private static DSLContext sql;
+
+    @BeforeAll
+    static void open() {
+        store = db.storeBuilder().build();
+        sql = DSL.using(db.dataSource(), SQLDialect.POSTGRES);
+    }
+
+    @AfterAll
+    static void close() {
+        store.close();
+    }
+
+    @Test
+    void loadTellsUnknownOrganizationFromNoSettings() {
+        OrganizationId unknown = OrganizationId.random();
+        StoredSettings none = store.load(unknown, SCALEWAY);
+        assertThat(none.organizationExists()).isFalse();
+        assertThat(none.settings()).isEmpty();
+
+        OrganizationId empty = db.createOrganization();
+        StoredSettings emptySettings = store.load(empty, SCALEWAY);
+        assertThat(emptySettings.organizationExists()).isTrue();
+        assertThat(emptySettings.settings()).isEmpty();
+    }
+
+    @Test
+    void savesAndLoadsEveryValueType() {
+        OrganizationId org = db.createOrganization();
+        Map<String, Long> versions = store.save(batch(org,
+                put("PROJECT_ID", text("11111111-2222-3333-4444-555555555555")),
+                put("MAX_SERVERS", new StoredValue.Integer(42)),
+                put("ENABLED", new StoredValue.Bool(true)),
+                put("OPTIONS", new StoredValue.Json("{\"zone\":\"fr-par-1\"}")),
+                put("SECRET_KEY", secret("k1", "ciphertext-bytes"))));
+        assertThat(versions).containsOnlyKeys("PROJECT_ID", "MAX_SERVERS", "ENABLED", "OPTIONS", "SECRET_KEY")
+                .allSatisfy((k, v) -> assertThat(v).isEqualTo(1L));
+
+        StoredSettings loaded = store.load(org, SCALEWAY);
+        assertThat(loaded.organizationExists()).isTrue();
+        assertThat(loaded.settings().get("PROJECT_ID").value()).isEqualTo(text("11111111-2222-3333-4444-555555555555"));
+        assertThat(loaded.settings().get("MAX_SERVERS").value()).isEqualTo(new StoredValue.Integer(42));
+        assertThat(loaded.settings().get("ENABLED").value()).isEqualTo(new StoredValue.Bool(true));
+        assertThat(((StoredValue.Json) loaded.settings().get("OPTIONS").value()).value()).contains("fr-par-1");
+        assertThat(loaded.settings().get("SECRET_KEY").value()).isEqualTo(secret("k1", "ciphertext-bytes"));
+        assertThat(loaded.settings().get("SECRET_KEY").version()).isEqualTo(1);
+        assertThat(loaded.settings().get("SECRET_KEY").updatedAt()).isNotNull();
+
+        // another provider of the same organization sees nothing
+        assertThat(store.load(org, OTHER).settings()).isEmpty();
+    }
+
+    @Test
+    void versionsGrowAndStaleWritesConflictWithoutWritingAnything() {
+        OrganizationId org = db.createOrganization();
+        store.save(batch(org, put("A", text("a1"), SettingWrite.ABSENT), put("B", text("b1"), SettingWrite.ABSENT)));
+        assertThat(store.save(batch(org, put("A", text("a2"), 1)))).containsEntry("A", 2L);
+
+        // B's expectation is right, A's is stale: nothing of the batch is written
+        assertThatThrownBy(() -> store.save(batch(org, put("B", text("b2"), 1), put("A", text("a3"), 1))))
+                .isInstanceOfSatisfying(VersionConflictException.class, e -> {
+                    assertThat(e.key()).isEqualTo("A");
+                    assertThat(e.expectedVersion()).isEqualTo(1);
+                    assertThat(e.actualVersion()).isEqualTo(2);
+                    assertThat(e.getMessage()).doesNotContain("a3").doesNotContain("b2");
+                });
+        StoredSettings after = store.load(org, SCALEWAY);
+        assertThat(after.settings().get("A").value()).isEqualTo(text("a2"));
+        assertThat(after.settings().get("B").value()).isEqualTo(text("b1"));
+        assertThat(after.settings().get("B").version()).isEqualTo(1);
+
+        // ABSENT on an existing key conflicts; an expected version on a missing key conflicts
+        assertThatThrownBy(() -> store.save(batch(org, put("A", text("x"), SettingWrite.ABSENT))))
+                .isInstanceOf(VersionConflictException.class);
+        assertThatThrownBy(() -> store.save(batch(org, put("C", text("x"), 3))))
+                .isInstanceOfSatisfying(VersionConflictException.class, e -> assertThat(e.actualVersion()).isZero());
+        assertThat(store.load(org, SCALEWAY).settings()).doesNotContainKey("C");
+    }
+
+    @Test
+    void aKeyMayChangeItsType() {
+        OrganizationId org = db.createOrganization();
+        store.save(batch(org, put("VALUE", text("10"))));
+        assertThat(store.save(batch(org, put("VALUE", new StoredValue.Integer(10), 1)))).containsEntry("VALUE", 2L);
+        assertThat(store.load(org, SCALEWAY).settings().get("VALUE").value()).isEqualTo(new StoredValue.Integer(10));
+    }
+
+    @Test
+    void deletesWithAndWithoutCheckAndSet() {
+        OrganizationId org = db.createOrganization();
+        store.save(batch(org, put("A", text("a")), put("B", text("b"))));
+        assertThatThrownBy(() -> store.save(batch(org, new SettingWrite("A", null, 5))))
+                .isInstanceOf(VersionConflictException.class);
+        assertThat(store.save(batch(org, new SettingWrite("A", null, 1), new SettingWrite("MISSING", null, SettingWrite.ANY_VERSION))))
+                .containsEntry("A", 0L).containsEntry("MISSING", 0L);
+        assertThat(store.load(org, SCALEWAY).settings()).containsOnlyKeys("B");
+
+        assertThat(store.deleteAll(org, SCALEWAY, "admin")).isEqualTo(1);
+        assertThat(store.load(org, SCALEWAY).settings()).isEmpty();
+        assertThat(store.deleteAll(org, SCALEWAY, "admin")).isZero();
+    }
+
+    @Test
+    void unknownOrganizationIsATypedErrorAndWritesNothing() {
+        OrganizationId unknown = OrganizationId.random();
+        assertThatThrownBy(() -> store.save(batch(unknown, put("A", text("a")))))
+                .isInstanceOfSatisfying(MissingOrganizationException.class, e -> {
+                    assertThat(e.organization()).isEqualTo(unknown);
+                    assertThat(e.getMessage()).contains(unknown.toString()).contains("create the organization");
+                });
+        // also when the batch only deletes
+        assertThatThrownBy(() -> store.save(batch(unknown, new SettingWrite("A", null, SettingWrite.ANY_VERSION))))
+                .isInstanceOf(MissingOrganizationException.class);
+        // in a bulk save, nothing of the other organizations is written either
+        OrganizationId known = db.createOrganization();
+        assertThatThrownBy(() -> store.saveAll(List.of(batch(known, put("A", text("a"))), batch(unknown, put("A", text("a"))))))
+                .isInstanceOf(MissingOrganizationException.class);
+        assertThat(store.load(known, SCALEWAY).settings()).isEmpty();
+    }
+
+    @Test
+    void malformedBatchesAreRejectedBeforeTouchingTheDatabase() {
+        OrganizationId org = db.createOrganization();
+        assertThatThrownBy(() -> store.save(batch(org, put("A", text("a")), put("A", text("b")))))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("appears twice");
+        assertThatThrownBy(() -> store.save(batch(org, put("lower-case", text("a")))))
+                .isInstanceOf(dev.providersettings.InvalidIdentifierException.class);
+        assertThatThrownBy(() -> store.save(batch(org, put("A", text("a"), -7))))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("expected version");
+        assertThatThrownBy(() -> store.saveAll(List.of(batch(org, put("A", text("a"))), batch(org, put("B", text("b"))))))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("merge them");
+        assertThat(store.load(org, SCALEWAY).settings()).isEmpty();
+    }
+
+    @Test
+    void auditRowsRecordWhoChangedWhatButNeverAValue() {
+        OrganizationId org = db.createOrganization();
+        store.save(new SettingsBatch(org, SCALEWAY, "alice", List.of(put("SECRET_KEY", secret("k1", "TOP-SECRET-CIPHER")),
+                put("PROJECT", text("visible-project-value")))));
+        store.save(new SettingsBatch(org, SCALEWAY, "bob", List.of(put("SECRET_KEY", secret("k1", "OTHER-CIPHER"), 1))));
+        store.save(new SettingsBatch(org, SCALEWAY, "carol", List.of(new SettingWrite("PROJECT", null, 1))));
+        store.deleteAll(org, SCALEWAY, "dave");
+
+        var rows = sql.resultQuery("SELECT actor, key, action, version, at, a.* FROM " + db.schema()
+                + ".provider_settings_audit a WHERE organization_id = ? ORDER BY id", org.value()).fetch();
+        List<String> summary = new ArrayList<>();
+        rows.forEach(r -> summary.add(r.get("actor") + " " + r.get("action") + " " + r.get("key") + " v" + r.get("version")));
+        assertThat(summary).containsExactly(
+                "alice insert SECRET_KEY v1", "alice insert PROJECT v1",
+                "bob update SECRET_KEY v2",
+                "carol delete PROJECT v1",
+                "dave delete SECRET_KEY v2");
+        String everything = rows.formatCSV();
+        assertThat(everything).doesNotContain("TOP-SECRET-CIPHER").doesNotContain("OTHER-CIPHER")
+                .doesNotContain("visible-project-value");
+        assertThat(rows.get(0).get("at")).isNotNull();
+    }
+
+    @Test
+    void loadManyReadsManyOrganizationsAtOnce() {
+        List<OrganizationId> orgs = db.createOrganizations(3);
+        store.save(batch(orgs.get(0), put("A", text("0"))));
+        store.save(batch(orgs.get(2), put("A", text("2")), put("B", text("2b"))));
+        OrganizationId unknown = OrganizationId.random();
+        List<OrganizationId> asked = List.of(orgs.get(0), orgs.get(1), orgs.get(2), unknown);
+        Map<OrganizationId, StoredSettings> many = store.loadMany(SCALEWAY, asked);
+        assertThat(many.keySet()).containsExactlyElementsOf(asked);
+        assertThat(many.get(orgs.get(0)).settings()).containsOnlyKeys("A");
+        assertThat(many.get(orgs.get(1)).settings()).isEmpty();
+        assertThat(many.get(orgs.get(1)).organizationExists()).isTrue();
+        assertThat(many.get(orgs.get(2)).settings()).containsOnlyKeys("A", "B");
+        assertThat(many.get(unknown).organizationExists()).isFalse();
+    }
+
+    @Test
+    void listsOrganizationsInIdOrder() {
+        db.createOrganizations(5);
+        List<OrganizationId> listed = store.listOrganizations();
+        assertThat(listed).hasSizeGreaterThanOrEqualTo(5).isSorted();
+        assertThat(listed).hasSize(sql.fetchCount(DSL.table(DSL.name(db.schema(), "organizations"))));
+    }
+
+    @Test
+    void findsSecretsEncryptedWithOtherKeys() {
+        OrganizationId org = db.createOrganization();
+        store.save(batch(org, put("OLD", secret("key-old", "c1")), put("NEW", secret("key-new", "c2")),
+                put("PLAIN", text("t"))));
+        List<SecretRef> refs = store.findSecretsNotEncryptedWith("key-new", 1000);
+        assertThat(refs).filteredOn(r -> r.organization().equals(org))
+                .singleElement()
+                .satisfies(r -> {
+                    assertThat(r.key()).isEqualTo("OLD");
+                    assertThat(r.version()).isEqualTo(1);
+                    assertThat(r.secret().keyId()).isEqualTo("key-old");
+                    assertThat(new String(r.secret().ciphertext(), StandardCharsets.UTF_8)).isEqualTo("c1");
+                });
+        assertThat(store.findSecretsNotEncryptedWith("key-new", 1)).hasSizeLessThanOrEqualTo(1);
+        assertThatThrownBy(() -> store.findSecretsNotEncryptedWith(" ", 1)).isInstanceOf(InvalidSettingException.class);
+    }
+
+    @Test
+    void localSubscribersHearAboutCommittedWritesOnly() {
+        OrganizationId org = db.createOrganization();
+        List<ChangeEvent> events = new ArrayList<>();
+        try (var subscription = store.subscribe(events::add)) {
+            store.save(batch(org, put("A", text("a"))));
+            assertThatThrownBy(() -> store.save(batch(org, put("A", text("b"), 7)))).isInstanceOf(VersionConflictException.class);
+            store.deleteAll(org, SCALEWAY, "t");
+        }
+        store.save(batch(org, put("A", text("c"))));
+        assertThat(events).containsExactly(new ChangeEvent(org, SCALEWAY), new ChangeEvent(org, SCALEWAY));
+    }
+
+    @Test
+    void aClosedStoreSaysSo() {
+        PostgresCredentialStore closed = db.storeBuilder().build();
+        closed.close();
+        assertThatThrownBy(() -> closed.load(OrganizationId.random(), SCALEWAY))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("closed");
+        // the pool was the caller's: still usable
+        assertThat(store.load(OrganizationId.random(), SCALEWAY).organizationExists()).isFalse();
+    }
+
+    @Test
+    void configurationMistakesAreTypedAndExplained() {
+        assertThatThrownBy(() -> PostgresCredentialStore.builder().build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("dataSource");
+        assertThatThrownBy(() -> PostgresCredentialStore.builder().organizationsTable("orgs; drop table x", "id"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("plain SQL identifier");
+        // changeFeed(true) derives its connection from a Hikari pool only
+        assertThatThrownBy(() -> PostgresCredentialStore.builder().dataSource(new org.postgresql.ds.PGSimpleDataSource())
+                .changeFeed(true).build())
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("changeFeed(jdbcUrl, user, password)");
+    }
+}
