@@ -1,0 +1,318 @@
+package dev.providersettings;
+
+import dev.providersettings.spi.ChangeEvent;
+import dev.providersettings.testing.TestClient;
+import dev.providersettings.testing.TestProviderFactory;
+import dev.providersettings.testing.TestWorld;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.providersettings.testing.TestProviderFactory.CODE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ProviderManagerTest {
+    private TestWorld world = new TestWorld(Duration.ofMinutes(1), Duration.ofMinutes(5), 0);
+    private final ExecutorService executor = Executors.newFixedThreadPool(16);
+
+    @AfterEach
+    void close() throws InterruptedException {
+        executor.shutdownNow();
+        assertThat(executor.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        world.close();
+    }
+
+    @Test
+    void aHitReturnsTheCachedClient() {
+        OrganizationId organization = world.organizationWithCredentials();
+        TestClient first = world.client(organization);
+        long loads = world.store.loadCount();
+
+        for (int i = 0; i < 100; i++) {
+            assertThat(world.client(organization)).isSameAs(first);
+        }
+        assertThat(world.store.loadCount()).isEqualTo(loads);
+        assertThat(world.factory.createCount()).isEqualTo(1);
+        assertThat(world.manager.get(organization, CODE, Object.class)).isSameAs(first);
+        assertThat(world.manager.cachedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void isolationUnderConcurrency() throws Exception {
+        List<OrganizationId> organizations = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            organizations.add(world.organizationWithCredentials());
+        }
+        AtomicBoolean running = new AtomicBoolean(true);
+        Future<Integer> writer = executor.submit(() -> {
+            int writes = 0;
+            while (running.get()) {
+                OrganizationId organization = organizations.get(writes % organizations.size());
+                world.manager.settings().update("writer", organization, CODE, TestWorld.credentials(organization, "g" + writes));
+                writes++;
+            }
+            return writes;
+        });
+        List<Future<Integer>> readers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            int offset = t;
+            readers.add(executor.submit(() -> {
+                int checked = 0;
+                for (int round = 0; round < 25; round++) {
+                    for (int i = 0; i < organizations.size(); i++) {
+                        OrganizationId organization = organizations.get((i + offset * 25) % organizations.size());
+                        TestClient client = world.client(organization);
+                        assertThat(client.organization()).isEqualTo(organization);
+                        assertThat(client.projectId()).isEqualTo(TestWorld.projectId(organization));
+                        assertThat(client.accessKey()).startsWith("AK-" + organization.value().toString().substring(0, 8));
+                        assertThat(client.secretKey().reveal()).startsWith("sk-" + organization + "-");
+                        checked++;
+                    }
+                }
+                return checked;
+            }));
+        }
+        int total = 0;
+        for (Future<Integer> reader : readers) {
+            total += reader.get(120, TimeUnit.SECONDS);
+        }
+        running.set(false);
+        int writes = writer.get(60, TimeUnit.SECONDS);
+        assertThat(total).isEqualTo(8 * 25 * 200);
+        assertThat(writes).isPositive();
+        // After the writes stop, every organization sees its latest generation.
+        for (OrganizationId organization : organizations) {
+            String latest = world.manager.settings().view(organization, CODE).settings().stream()
+                    .filter(e -> e.key().equals(TestProviderFactory.ACCESS_KEY)).findFirst().orElseThrow().value().toString();
+            assertThat(world.client(organization).accessKey()).isEqualTo(latest);
+        }
+    }
+
+    @Test
+    void concurrentMissesOnOneKeyLoadOnceWhileOtherKeysLoadInParallel() throws Exception {
+        OrganizationId organization = world.organizationWithCredentials();
+        OrganizationId other = world.organizationWithCredentials();
+        CountDownLatch release = new CountDownLatch(1);
+        world.factory.onCreate(settings -> {
+            if (settings.organization().equals(organization)) {
+                awaitQuietly(release);
+            }
+        });
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<TestClient>> results = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            results.add(executor.submit(() -> {
+                start.await();
+                return world.client(organization);
+            }));
+        }
+        start.countDown();
+        awaitCondition(() -> world.factory.createCount() == 1);
+        // Another organization is not blocked by the load in flight.
+        assertThat(executor.submit(() -> world.client(other)).get(30, TimeUnit.SECONDS).organization()).isEqualTo(other);
+        release.countDown();
+        TestClient first = results.get(0).get(30, TimeUnit.SECONDS);
+        for (Future<TestClient> result : results) {
+            assertThat(result.get(30, TimeUnit.SECONDS)).isSameAs(first);
+        }
+        assertThat(world.factory.clients()).filteredOn(c -> c.organization().equals(organization)).hasSize(1);
+    }
+
+    @Test
+    void anInvalidationDuringALoadIsNotLostToTheStaleLoad() throws Exception {
+        OrganizationId organization = world.organizationWithCredentials();
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        world.factory.onCreate(settings -> {
+            if (calls.incrementAndGet() == 1) {
+                loading.countDown();
+                awaitQuietly(release);
+            }
+        });
+        Future<TestClient> inFlight = executor.submit(() -> world.client(organization));
+        assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
+        // The first load has read generation v1; now v2 is written (and invalidates) before it finishes.
+        world.manager.settings().update("admin", organization, CODE, TestWorld.credentials(organization, "v2"));
+        release.countDown();
+
+        inFlight.get(30, TimeUnit.SECONDS);
+        TestClient cached = world.client(organization);
+        assertThat(cached.secretKey()).isEqualTo(TestWorld.secretKey(organization, "v2"));
+        assertThat(world.client(organization)).isSameAs(cached);
+        assertThat(world.factory.clients()).filteredOn(c -> c != cached).allMatch(TestClient::isClosed);
+    }
+
+    @Test
+    void ttlExpiresEntries() {
+        OrganizationId organization = world.organizationWithCredentials();
+        TestClient first = world.client(organization);
+
+        world.advance(Duration.ofSeconds(59));
+        assertThat(world.client(organization)).isSameAs(first);
+        world.advance(Duration.ofSeconds(2));
+        TestClient second = world.client(organization);
+
+        assertThat(second).isNotSameAs(first);
+        assertThat(first.isClosed()).isTrue();
+        assertThat(world.factory.createCount()).isEqualTo(2);
+    }
+
+    @Test
+    void staleIfErrorServesTheExpiredClientForABoundedTime() {
+        OrganizationId organization = world.organizationWithCredentials();
+        TestClient first = world.client(organization);
+        world.store.setUnavailable(true);
+
+        world.advance(Duration.ofSeconds(61));
+        assertThat(world.client(organization)).isSameAs(first);
+        world.advance(Duration.ofMinutes(4).plusSeconds(58));
+        assertThat(world.client(organization)).isSameAs(first);
+        world.advance(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> world.client(organization)).isInstanceOf(CredentialStoreUnavailableException.class);
+
+        world.store.setUnavailable(false);
+        TestClient fresh = world.client(organization);
+        assertThat(fresh).isNotSameAs(first);
+        assertThat(first.isClosed()).isTrue();
+    }
+
+    @Test
+    void anInvalidatedEntryIsNeverServedStale() {
+        OrganizationId organization = world.organizationWithCredentials();
+        world.client(organization);
+        world.store.setUnavailable(true);
+        world.manager.invalidate(organization, CODE);
+        assertThatThrownBy(() -> world.client(organization)).isInstanceOf(CredentialStoreUnavailableException.class);
+    }
+
+    @Test
+    void staleIfErrorZeroDisablesIt() {
+        world.close();
+        world = new TestWorld(Duration.ofMinutes(1), Duration.ZERO, 0);
+        OrganizationId organization = world.organizationWithCredentials();
+        world.client(organization);
+        world.store.setUnavailable(true);
+        world.advance(Duration.ofSeconds(61));
+        assertThatThrownBy(() -> world.client(organization)).isInstanceOf(CredentialStoreUnavailableException.class);
+    }
+
+    @Test
+    void maximumSizeEvictsTheOldestAndClosesIt() {
+        world.close();
+        world = new TestWorld(Duration.ofMinutes(10), Duration.ofMinutes(5), 2);
+        OrganizationId a = world.organizationWithCredentials();
+        OrganizationId b = world.organizationWithCredentials();
+        OrganizationId c = world.organizationWithCredentials();
+        TestClient clientA = world.client(a);
+        world.advance(Duration.ofMillis(1));
+        TestClient clientB = world.client(b);
+        world.advance(Duration.ofMillis(1));
+        world.client(c);
+
+        assertThat(world.manager.cachedCount()).isEqualTo(2);
+        assertThat(clientA.isClosed()).isTrue();
+        assertThat(clientB.isClosed()).isFalse();
+        assertThat(world.client(b)).isSameAs(clientB);
+    }
+
+    @Test
+    void changeEventsInvalidateOneProviderOneOrganizationOrEverything() {
+        OrganizationId a = world.organizationWithCredentials();
+        OrganizationId b = world.organizationWithCredentials();
+        TestClient clientA = world.client(a);
+        TestClient clientB = world.client(b);
+
+        world.store.publish(new ChangeEvent(a, ProviderCode.of(CODE)));
+        assertThat(clientA.isClosed()).isTrue();
+        assertThat(world.client(b)).isSameAs(clientB);
+
+        TestClient clientA2 = world.client(a);
+        world.store.publish(new ChangeEvent(a, null));
+        assertThat(clientA2.isClosed()).isTrue();
+
+        world.client(a);
+        world.store.publish(ChangeEvent.everything());
+        assertThat(clientB.isClosed()).isTrue();
+        assertThat(world.manager.cachedCount()).isZero();
+
+        world.client(a);
+        world.store.removeOrganization(a);
+        assertThatThrownBy(() -> world.client(a)).isInstanceOf(MissingOrganizationException.class);
+    }
+
+    @Test
+    void factoryFailuresAreTypedAndNotCached() {
+        OrganizationId organization = world.organizationWithCredentials();
+        world.factory.failWith(new IllegalStateException("boom " + TestWorld.secretKey(organization, "v1").reveal()));
+
+        assertThatThrownBy(() -> world.client(organization))
+                .isInstanceOf(ProviderCreationException.class)
+                .hasMessageContaining(organization.toString()).hasMessageContaining("IllegalStateException")
+                .hasMessageNotContaining(TestWorld.secretKey(organization, "v1").reveal());
+        world.factory.failWith(null);
+        assertThat(world.client(organization).organization()).isEqualTo(organization);
+        assertThat(world.factory.createCount()).isEqualTo(2);
+    }
+
+    @Test
+    void closeReleasesClientsSubscriptionAndFactories() {
+        OrganizationId organization = world.organizationWithCredentials();
+        TestClient client = world.client(organization);
+        assertThat(world.store.subscriberCount()).isEqualTo(1);
+
+        world.manager.close();
+        world.manager.close();
+
+        assertThat(client.isClosed()).isTrue();
+        assertThat(world.factory.isClosed()).isTrue();
+        assertThat(world.store.subscriberCount()).isZero();
+        assertThatThrownBy(() -> world.client(organization))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("manager is closed");
+        assertThatThrownBy(() -> world.manager.settings().view(organization, CODE))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("manager is closed");
+    }
+
+    @Test
+    void builderNamesEveryProblem() {
+        assertThatThrownBy(() -> ProviderManager.builder().cacheTtl(Duration.ZERO).staleIfError(Duration.ofSeconds(-1))
+                .maximumSize(-1).build())
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith("ProviderManager - store is not set")
+                .hasMessageContaining("registry is not set").hasMessageContaining("cipher is not set")
+                .hasMessageContaining("cacheTtl is PT0S").hasMessageContaining("staleIfError is PT-1S")
+                .hasMessageContaining("maximumSize is -1");
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            if (!latch.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("latch never opened");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not reached within 30 s");
+            }
+            Thread.sleep(5);
+        }
+    }
+}
