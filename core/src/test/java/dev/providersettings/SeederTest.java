@@ -1,0 +1,181 @@
+package dev.providersettings;
+
+import dev.providersettings.spi.StoredSettings;
+import dev.providersettings.testing.TestWorld;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static dev.providersettings.testing.TestProviderFactory.ACCESS_KEY;
+import static dev.providersettings.testing.TestProviderFactory.CODE;
+import static dev.providersettings.testing.TestProviderFactory.PROJECT_ID;
+import static dev.providersettings.testing.TestProviderFactory.SECRET_KEY;
+import static dev.providersettings.testing.TestProviderFactory.TIMEOUT_SECONDS;
+import static dev.providersettings.testing.TestProviderFactory.VERBOSE;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SeederTest {
+    private final TestWorld world = new TestWorld();
+    private final String project = UUID.randomUUID().toString();
+
+    @AfterEach
+    void close() {
+        world.close();
+    }
+
+    private Map<String, String> environment() {
+        return Map.of("TC_PROJECT_ID", project, "TC_ACCESS_KEY", "ENVACCESS", "TC_SECRET_KEY", "env-secret",
+                "TC_TIMEOUT", "45", "TC_VERBOSE", "TRUE");
+    }
+
+    private Map<OrganizationId, StoredSettings> snapshot(List<OrganizationId> organizations) {
+        return world.store.loadMany(ProviderCode.of(CODE), organizations);
+    }
+
+    @Test
+    void isIdempotentASecondRunWritesNothingAndBumpsNoVersion() {
+        List<OrganizationId> organizations = List.of(world.organization(), world.organization());
+        SeedReport first = world.manager.seeder().seed("seed", CODE, SecretSource.environment(environment()));
+        assertThat(first.writtenCount()).isEqualTo(2 * 5);
+        Map<OrganizationId, StoredSettings> after = snapshot(organizations);
+        int audit = world.store.auditTrail().size();
+
+        SeedReport second = world.manager.seeder().seed("seed", CODE, SecretSource.environment(environment()));
+
+        assertThat(second.writtenCount()).isZero();
+        assertThat(second.organizations()).allSatisfy(r -> assertThat(r.unchanged())
+                .containsExactlyInAnyOrder(PROJECT_ID, ACCESS_KEY, SECRET_KEY, TIMEOUT_SECONDS, VERBOSE));
+        assertThat(snapshot(organizations)).isEqualTo(after);
+        assertThat(world.store.auditTrail()).hasSize(audit);
+        assertThat(world.client(organizations.get(0)).secretKey().reveal()).isEqualTo("env-secret");
+    }
+
+    @Test
+    void writesOnlyChangedKeys() {
+        OrganizationId organization = world.organization();
+        world.manager.seeder().seed("seed", CODE, SecretSource.environment(environment()));
+        Map<String, String> changed = new java.util.HashMap<>(environment());
+        changed.put("TC_SECRET_KEY", "rotated-secret");
+
+        SeedReport report = world.manager.seeder().seed("seed", CODE, SecretSource.environment(changed));
+
+        assertThat(report.of(organization).orElseThrow().written()).containsExactly(SECRET_KEY);
+        assertThat(world.manager.settings().view(organization, CODE).version(SECRET_KEY)).isEqualTo(2);
+        assertThat(world.manager.settings().view(organization, CODE).version(ACCESS_KEY)).isEqualTo(1);
+        assertThat(world.client(organization).secretKey().reveal()).isEqualTo("rotated-secret");
+    }
+
+    @Test
+    void perOrganizationDirectoriesGiveEachOrganizationItsOwnKeys(@TempDir Path root) throws IOException {
+        OrganizationId a = world.organization();
+        OrganizationId b = world.organization();
+        for (OrganizationId organization : List.of(a, b)) {
+            Path dir = Files.createDirectories(root.resolve(organization.value().toString()));
+            Files.writeString(dir.resolve("testcloud_secret_key"), "secret-of-" + organization + "\n");
+            Files.writeString(dir.resolve("testcloud_access_key"), "ACCESS" + organization.value().toString().substring(0, 4) + "  \n");
+        }
+        SecretSource source = SecretSource.firstOf(SecretSource.perOrganizationDirectory(root),
+                SecretSource.environment(Map.of("TESTCLOUD_PROJECT_ID", project)));
+
+        world.manager.seeder().seed("seed", CODE, source, List.of(a, b));
+
+        assertThat(world.client(a).secretKey().reveal()).isEqualTo("secret-of-" + a);
+        assertThat(world.client(b).secretKey().reveal()).isEqualTo("secret-of-" + b);
+        assertThat(world.client(a).accessKey()).isEqualTo("ACCESS" + a.value().toString().substring(0, 4));
+        assertThat(world.client(b).projectId()).isEqualTo(project);
+    }
+
+    @Test
+    void organizationsLackingRequiredValuesFailLoudlyByDefaultOrAreSkipped(@TempDir Path root) throws IOException {
+        OrganizationId complete = world.organization();
+        OrganizationId incomplete = world.organization();
+        Path dir = Files.createDirectories(root.resolve(complete.value().toString()));
+        Files.writeString(dir.resolve("testcloud_secret_key"), "only-complete-has-it");
+        SecretSource source = SecretSource.firstOf(SecretSource.perOrganizationDirectory(root),
+                SecretSource.environment(Map.of("TC_PROJECT_ID", project, "TC_ACCESS_KEY", "AK")));
+
+        assertThatThrownBy(() -> world.manager.seeder().seed("seed", CODE, source))
+                .isInstanceOf(SeedingException.class)
+                .hasMessageContaining(incomplete.toString()).hasMessageContaining(SECRET_KEY)
+                .hasMessageContaining("nothing was written").hasMessageNotContaining("only-complete-has-it")
+                .satisfies(e -> assertThat(((SeedingException) e).missing()).containsOnlyKeys(incomplete));
+        assertThat(world.store.auditTrail()).isEmpty();
+
+        SeedReport report = world.manager.seeder().skipIncomplete().seed("seed", CODE, source);
+        assertThat(report.skipped()).containsExactly(incomplete);
+        assertThat(report.of(incomplete).orElseThrow().missing()).containsExactly(SECRET_KEY);
+        assertThat(report.of(incomplete).orElseThrow().written()).isEmpty();
+        assertThat(report.of(complete).orElseThrow().written()).containsExactlyInAnyOrder(PROJECT_ID, ACCESS_KEY, SECRET_KEY);
+        assertThatThrownBy(() -> world.client(incomplete)).isInstanceOf(MissingCredentialsException.class);
+    }
+
+    @Test
+    void invalidSourceValuesAndUnknownOrganizationsWriteNothing() {
+        OrganizationId organization = world.organization();
+        Map<String, String> bad = new java.util.HashMap<>(environment());
+        bad.put("TC_TIMEOUT", "forty");
+        bad.put("TC_PROJECT_ID", "not-a-uuid");
+        assertThatThrownBy(() -> world.manager.seeder().seed("seed", CODE, SecretSource.environment(bad)))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining(TIMEOUT_SECONDS).hasMessageContaining("whole number")
+                .hasMessageContaining(PROJECT_ID).hasMessageNotContaining("forty");
+
+        OrganizationId unknown = OrganizationId.random();
+        assertThatThrownBy(() -> world.manager.seeder().seed("seed", CODE, SecretSource.environment(environment()),
+                List.of(organization, unknown)))
+                .isInstanceOf(MissingOrganizationException.class).hasMessageContaining(unknown.toString());
+        assertThatThrownBy(() -> world.manager.seeder().seed(" ", CODE, SecretSource.environment(environment())))
+                .isInstanceOf(InvalidSettingException.class);
+        assertThatThrownBy(() -> world.manager.seeder().seed("seed", "nope", SecretSource.environment(environment())))
+                .isInstanceOf(UnknownProviderException.class);
+        assertThat(world.store.auditTrail()).isEmpty();
+    }
+
+    @Test
+    void emptySecretFilesAreAnErrorNotAnEmptySecret(@TempDir Path dir) throws IOException {
+        world.organization();
+        Files.writeString(dir.resolve("testcloud_secret_key"), "\n");
+        assertThatThrownBy(() -> world.manager.seeder().seed("seed", CODE, SecretSource.directory(dir)))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("testcloud_secret_key").hasMessageContaining("is empty");
+    }
+
+    @Test
+    void batchesOneLoadManyAndOneSaveAllPerChunk() {
+        List<OrganizationId> organizations = new ArrayList<>();
+        for (int i = 0; i < 2500; i++) {
+            organizations.add(world.organization());
+        }
+        AtomicInteger saveAllCalls = new AtomicInteger();
+        AtomicInteger saveCalls = new AtomicInteger();
+        InMemoryCredentialStore counting = world.store;
+        dev.providersettings.spi.CredentialStore wrapper = new dev.providersettings.spi.CredentialStore() {
+            public dev.providersettings.spi.StoredSettings load(OrganizationId o, ProviderCode p) { return counting.load(o, p); }
+            public Map<OrganizationId, StoredSettings> loadMany(ProviderCode p, java.util.Collection<OrganizationId> os) { return counting.loadMany(p, os); }
+            public Map<String, Long> save(dev.providersettings.spi.SettingsBatch b) { saveCalls.incrementAndGet(); return counting.save(b); }
+            public void saveAll(List<dev.providersettings.spi.SettingsBatch> bs) { saveAllCalls.incrementAndGet(); counting.saveAll(bs); }
+            public int deleteAll(OrganizationId o, ProviderCode p, String a) { return counting.deleteAll(o, p, a); }
+            public List<OrganizationId> listOrganizations() { return counting.listOrganizations(); }
+            public List<dev.providersettings.spi.SecretRef> findSecretsNotEncryptedWith(String k, int l) { return counting.findSecretsNotEncryptedWith(k, l); }
+            public Subscription subscribe(java.util.function.Consumer<dev.providersettings.spi.ChangeEvent> l) { return counting.subscribe(l); }
+        };
+        try (ProviderManager manager = ProviderManager.builder().store(wrapper).cipher(world.cipher)
+                .registry(ProviderRegistry.builder().register(new dev.providersettings.testing.TestProviderFactory()).build()).build()) {
+            SeedReport report = manager.seeder().seed("seed", CODE, SecretSource.environment(environment()));
+            assertThat(report.organizations()).hasSize(2500);
+            assertThat(report.writtenCount()).isEqualTo(2500 * 5);
+        }
+        assertThat(saveAllCalls).hasValue(3);
+        assertThat(saveCalls).hasValue(0);
+        assertThat(world.client(organizations.get(2499)).secretKey().reveal()).isEqualTo("env-secret");
+    }
+}
