@@ -169,7 +169,10 @@ public final class ScalewayProvider {
         Map<String, ServerType> all = new LinkedHashMap<>();
         long total = -1;
         for (int page = 1; page <= 1000; page++) {
-            Transport.Call call = call("GET", path, Map.of("page", Integer.toString(page), "per_page", "100"), null, true);
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("page", Integer.toString(page));
+            query.put("per_page", Integer.toString(MAX_PAGE_SIZE));
+            Transport.Call call = call("GET", path, query, null, true);
             Transport.Response response = transport.send(call, secretKey);
             JsonNode root = transport.readTree(call, response);
             Map<String, ServerType> types = root.has("servers")
