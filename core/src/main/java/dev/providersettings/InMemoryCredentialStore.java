@@ -118,7 +118,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
         unavailable.set(value);
     }
 
-    /** How many times {@link #load} and {@link #loadMany} (per organization) were called. */
+    /** How many times {@link #load} was called (failed calls included), plus one per organization of {@link #loadMany}. */
     public long loadCount() {
         return loads.get();
     }
@@ -152,8 +152,8 @@ public final class InMemoryCredentialStore implements CredentialStore {
     public StoredSettings load(OrganizationId organization, ProviderCode provider) {
         Objects.requireNonNull(organization, "organization");
         Objects.requireNonNull(provider, "provider");
-        checkAvailable();
         loads.incrementAndGet();
+        checkAvailable();
         synchronized (lock) {
             Map<String, StoredSetting> settings = data.getOrDefault(organization, Map.of()).getOrDefault(provider, Map.of());
             return new StoredSettings(organization, provider, organizations.contains(organization), settings);

@@ -50,13 +50,21 @@ public final class ProviderManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderManager.class);
     /** How often a load that raced with invalidations is repeated before its result is returned uncached-as-fresh. */
     private static final int MAX_LOAD_ATTEMPTS = 3;
+    /**
+     * While serving stale during an outage, the store is retried at most this often per entry, so callers do not
+     * each wait for a failing store (a connection timeout) before getting the stale client.
+     */
+    static final long STALE_RETRY_NANOS = 1_000_000_000L;
 
     private static final AtomicReferenceFieldUpdater<Slot, Loaded> LOADED =
             AtomicReferenceFieldUpdater.newUpdater(Slot.class, Loaded.class, "loaded");
     private static final AtomicLongFieldUpdater<Slot> EPOCH = AtomicLongFieldUpdater.newUpdater(Slot.class, "epoch");
 
     /** One cache entry's state: the client, when it was loaded, when it expires, and whether it is invalidated. */
-    private record Loaded(Object client, long loadedAt, long expiresAt, boolean invalidated) {
+    private record Loaded(Object client, long loadedAt, long expiresAt, boolean invalidated, long retryAt) {
+        Loaded(Object client, long loadedAt, long expiresAt, boolean invalidated) {
+            this(client, loadedAt, expiresAt, invalidated, Long.MIN_VALUE);
+        }
     }
 
     /** The cache slot of one (organization, provider): kept for the manager's life, so its epoch is never lost. */
@@ -181,6 +189,10 @@ public final class ProviderManager implements AutoCloseable {
             if (current != null && !current.invalidated && now - current.expiresAt < 0) {
                 return clientType.cast(current.client);
             }
+            if (current != null && servableStale(current, now) && current.retryAt != Long.MIN_VALUE
+                    && now - current.retryAt < 0) {
+                return clientType.cast(current.client);
+            }
             for (int attempt = 1; ; attempt++) {
                 long slotEpoch = slot.epoch;
                 long epoch = globalEpoch.get();
@@ -188,11 +200,13 @@ public final class ProviderManager implements AutoCloseable {
                 try {
                     client = createClient(organization, code, factory);
                 } catch (CredentialStoreUnavailableException e) {
-                    Loaded stillThere = slot.loaded;
-                    if (current != null && stillThere == current && !current.invalidated && staleNanos > 0
-                            && ticker.getAsLong() - (current.expiresAt + staleNanos) < 0) {
+                    long failedAt = ticker.getAsLong();
+                    if (current != null && slot.loaded == current && servableStale(current, failedAt)) {
+                        // Remember when to try the store again; an invalidation in between makes the CAS fail.
+                        LOADED.compareAndSet(slot, current, new Loaded(current.client, current.loadedAt,
+                                current.expiresAt, false, failedAt + STALE_RETRY_NANOS));
                         LOG.warn("credential store unavailable; serving the expired client of organization {}, provider {} "
-                                + "(stale-if-error)", organization, code);
+                                + "(stale-if-error, at most {} after expiry)", organization, code, Duration.ofNanos(staleNanos));
                         return clientType.cast(current.client);
                     }
                     throw e;
@@ -226,6 +240,11 @@ public final class ProviderManager implements AutoCloseable {
         } finally {
             slot.loadLock.unlock();
         }
+    }
+
+    /** Whether an expired, not invalidated entry may still be served while the store is unavailable. */
+    private boolean servableStale(Loaded entry, long now) {
+        return !entry.invalidated && staleNanos > 0 && now - (entry.expiresAt + staleNanos) < 0;
     }
 
     /** Reads, decrypts and checks the settings, then has the factory create the client. Caches nothing. */

@@ -176,8 +176,14 @@ class ProviderManagerTest {
         world.store.setUnavailable(true);
 
         world.advance(Duration.ofSeconds(61));
+        long attempts = world.store.loadCount();
         assertThat(world.client(organization)).isSameAs(first);
-        world.advance(Duration.ofMinutes(4).plusSeconds(58));
+        assertThat(world.client(organization)).isSameAs(first);
+        assertThat(world.store.loadCount()).as("the failing store is retried at most once a second").isEqualTo(attempts + 1);
+        world.advance(Duration.ofSeconds(2));
+        assertThat(world.client(organization)).isSameAs(first);
+        assertThat(world.store.loadCount()).isEqualTo(attempts + 2);
+        world.advance(Duration.ofMinutes(4).plusSeconds(56));
         assertThat(world.client(organization)).isSameAs(first);
         world.advance(Duration.ofSeconds(2));
         assertThatThrownBy(() -> world.client(organization)).isInstanceOf(CredentialStoreUnavailableException.class);
