@@ -45,6 +45,14 @@ import org.slf4j.LoggerFactory;
 public final class FakeScaleway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FakeScaleway.class);
 
+    static {
+        // The JDK server writes the headers and the body separately; with Nagle's algorithm on, every answer then
+        // waits ~40 ms for the client's delayed ACK. Read once by the JDK server, so set before the first server.
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     private final HttpServer server;
     private final ExecutorService executor;
     private final FakeApi api;
