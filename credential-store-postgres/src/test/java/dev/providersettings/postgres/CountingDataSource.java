@@ -1,0 +1,110 @@
+package dev.providersettings.postgres;
+
+import javax.sql.DataSource;
+import java.io.PrintWriter;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Logger;
+
+/**
+ * Wraps a DataSource and counts statement executions (every {@code execute*} call on a statement, a JDBC batch
+ * counting once: it is one round trip). Counts what the store sends, without any server-side extension.
+ */
+final class CountingDataSource implements DataSource {
+    private final DataSource delegate;
+    private final AtomicInteger executions = new AtomicInteger();
+
+    CountingDataSource(DataSource delegate) {
+        this.delegate = delegate;
+    }
+
+    int executions() {
+        return executions.get();
+    }
+
+    void reset() {
+        executions.set(0);
+    }
+
+    private Connection wrap(Connection connection) {
+        InvocationHandler handler = (proxy, method, args) -> {
+            Object result = invoke(connection, method, args);
+            if (result instanceof Statement statement) {
+                return wrapStatement(statement);
+            }
+            return result;
+        };
+        return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[]{Connection.class}, handler);
+    }
+
+    private Object wrapStatement(Statement statement) {
+        Class<?>[] interfaces = statement instanceof java.sql.CallableStatement
+                ? new Class<?>[]{java.sql.CallableStatement.class}
+                : statement instanceof java.sql.PreparedStatement
+                ? new Class<?>[]{java.sql.PreparedStatement.class}
+                : new Class<?>[]{Statement.class};
+        return Proxy.newProxyInstance(getClass().getClassLoader(), interfaces, (proxy, method, args) -> {
+            if (method.getName().startsWith("execute")) {
+                executions.incrementAndGet();
+            }
+            return invoke(statement, method, args);
+        });
+    }
+
+    private static Object invoke(Object target, java.lang.reflect.Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    @Override
+    public Connection getConnection() throws java.sql.SQLException {
+        return wrap(delegate.getConnection());
+    }
+
+    @Override
+    public Connection getConnection(String username, String password) throws java.sql.SQLException {
+        return wrap(delegate.getConnection(username, password));
+    }
+
+    @Override
+    public PrintWriter getLogWriter() throws java.sql.SQLException {
+        return delegate.getLogWriter();
+    }
+
+    @Override
+    public void setLogWriter(PrintWriter out) throws java.sql.SQLException {
+        delegate.setLogWriter(out);
+    }
+
+    @Override
+    public void setLoginTimeout(int seconds) throws java.sql.SQLException {
+        delegate.setLoginTimeout(seconds);
+    }
+
+    @Override
+    public int getLoginTimeout() throws java.sql.SQLException {
+        return delegate.getLoginTimeout();
+    }
+
+    @Override
+    public Logger getParentLogger() {
+        return Logger.getLogger("counting");
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
+        return delegate.unwrap(iface);
+    }
+
+    @Override
+    public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
+        return delegate.isWrapperFor(iface);
+    }
+}
