@@ -22,8 +22,9 @@ public interface SecretSource {
 
     /**
      * Files in a directory such as {@code /run/secrets}: the file named by
-     * {@link SettingDefinition#secretFileName()}, with trailing whitespace (the final newline) removed. The same
-     * value for every organization.
+     * {@link SettingDefinition#secretFileName()} or, when the setting declares none, the key in lower case
+     * ({@code SCALEWAY_PROJECT_ID} → {@code scaleway_project_id}); trailing whitespace (the final newline) is removed.
+     * The same value for every organization.
      */
     static SecretSource directory(Path directory) {
         Objects.requireNonNull(directory, "directory");
@@ -31,7 +32,8 @@ public interface SecretSource {
     }
 
     /**
-     * One sub-directory per organization: {@code root/<organization uuid>/<secret file name>}, so organizations get
+     * One sub-directory per organization: {@code root/<organization uuid>/<file name>} (file names as for
+     * {@link #directory}), so organizations get
      * different keys. An organization without a sub-directory or file has no value here (combine with
      * {@link #firstOf} to fall back to a shared directory explicitly).
      */
@@ -78,10 +80,9 @@ public interface SecretSource {
     }
 
     private static Optional<String> readFile(Path directory, SettingDefinition definition) {
-        if (definition.secretFileName() == null) {
-            return Optional.empty();
-        }
-        Path file = directory.resolve(definition.secretFileName());
+        String name = definition.secretFileName() != null ? definition.secretFileName()
+                : definition.key().toLowerCase(java.util.Locale.ROOT);
+        Path file = directory.resolve(name);
         if (!Files.isRegularFile(file)) {
             return Optional.empty();
         }

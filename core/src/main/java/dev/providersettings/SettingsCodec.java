@@ -83,6 +83,15 @@ final class SettingsCodec {
             }
             if (definition.type() == SettingType.JSON) {
                 JsonSyntax.problem(text).ifPresent(problem -> violations.add(new SettingViolation(key, problem)));
+            } else if (definition.type() == SettingType.SECRET) {
+                // Multi-line secrets (PEM keys) are legitimate; surrounding whitespace is a copy or file mistake.
+                if (hasControl(text, true)) {
+                    violations.add(new SettingViolation(key, "contains control characters other than tab and newline: "
+                            + "remove them"));
+                } else if (!text.isEmpty() && !text.equals(text.strip())) {
+                    violations.add(new SettingViolation(key, "has leading or trailing whitespace (a newline from a "
+                            + "secret file?): strip it"));
+                }
             } else if (hasControl(text, false)) {
                 violations.add(new SettingViolation(key, "contains control characters (a newline from a secret file?): "
                         + "remove them"));

@@ -155,6 +155,29 @@ class ProviderManagerTest {
     }
 
     @Test
+    void anEverythingEventDuringALoadIsNotLostEither() throws Exception {
+        OrganizationId organization = world.organizationWithCredentials();
+        CountDownLatch loading = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger calls = new AtomicInteger();
+        world.factory.onCreate(settings -> {
+            if (calls.incrementAndGet() == 1) {
+                loading.countDown();
+                awaitQuietly(release);
+            }
+        });
+        Future<TestClient> inFlight = executor.submit(() -> world.client(organization));
+        assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
+        world.store.publish(ChangeEvent.everything());
+        release.countDown();
+
+        TestClient returned = inFlight.get(30, TimeUnit.SECONDS);
+        assertThat(world.factory.createCount()).as("the raced load was repeated").isEqualTo(2);
+        assertThat(world.client(organization)).isSameAs(returned);
+        assertThat(world.factory.clients().get(0).isClosed()).isTrue();
+    }
+
+    @Test
     void ttlExpiresEntries() {
         OrganizationId organization = world.organizationWithCredentials();
         TestClient first = world.client(organization);

@@ -142,6 +142,23 @@ class SeederTest {
     }
 
     @Test
+    void settingsWithoutADeclaredFileNameAreReadFromTheKeyInLowerCase(@TempDir Path dir) throws IOException {
+        OrganizationId organization = world.organization();
+        Files.writeString(dir.resolve("testcloud_project_id"), project + "\n");
+        Files.writeString(dir.resolve("testcloud_timeout_seconds"), "12\n");
+        Files.writeString(dir.resolve("testcloud_secret_key"), "line-one\nline-two\n");
+        Files.writeString(dir.resolve("testcloud_access_key"), "AK");
+
+        SeedReport report = world.manager.seeder().seed("seed", CODE, SecretSource.directory(dir));
+
+        assertThat(report.of(organization).orElseThrow().written()).contains(PROJECT_ID, TIMEOUT_SECONDS);
+        assertThat(world.manager.settings().view(organization, CODE).settings()).filteredOn(e -> e.key().equals(TIMEOUT_SECONDS))
+                .singleElement().satisfies(e -> assertThat(e.value()).isEqualTo(12L));
+        assertThat(world.client(organization).secretKey().reveal()).as("multi-line secrets are kept, the final newline trimmed")
+                .isEqualTo("line-one\nline-two");
+    }
+
+    @Test
     void emptySecretFilesAreAnErrorNotAnEmptySecret(@TempDir Path dir) throws IOException {
         world.organization();
         Files.writeString(dir.resolve("testcloud_secret_key"), "\n");

@@ -120,6 +120,22 @@ class SettingsServiceTest {
     }
 
     @Test
+    void secretsMayBeMultiLineButNotPaddedWithWhitespace() {
+        OrganizationId organization = world.organizationWithCredentials();
+        String pem = "-----BEGIN KEY-----\nabc\n-----END KEY-----";
+        settings.update("a", organization, CODE, SettingsUpdate.builder().setSecret(SECRET_KEY, Secret.of(pem)).build());
+        assertThat(world.client(organization).secretKey().reveal()).isEqualTo(pem);
+
+        assertThatThrownBy(() -> settings.update("a", organization, CODE, SettingsUpdate.builder()
+                .setSecret(SECRET_KEY, Secret.of("padded-secret\n")).build()))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("trailing whitespace")
+                .hasMessageNotContaining("padded-secret");
+        assertThatThrownBy(() -> settings.update("a", organization, CODE, SettingsUpdate.builder()
+                .setSecret(SECRET_KEY, Secret.of("nul\u0000inside")).build()))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("control characters");
+    }
+
+    @Test
     void checkAndSetRejectsStaleVersionsWithoutWriting() {
         OrganizationId organization = world.organizationWithCredentials();
         assertThat(settings.view(organization, CODE).version(ACCESS_KEY)).isEqualTo(1);
