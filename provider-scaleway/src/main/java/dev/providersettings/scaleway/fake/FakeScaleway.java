@@ -362,39 +362,69 @@ public final class FakeScaleway implements AutoCloseable {
      * and printed (they are fake credentials for a local test server). Runs until the process is stopped.
      */
     public static void main(String[] args) throws InterruptedException {
+        FakeScaleway fake;
+        try {
+            fake = startStandalone(args, System.getenv(), System.out);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(fake::close, "fake-scaleway-shutdown"));
+        new CountDownLatch(1).await();
+    }
+
+    /** Parses the command line, starts the fake, seeds it and prints how to reach it; {@link #main} then waits. */
+    static FakeScaleway startStandalone(String[] args, Map<String, String> env, PrintStream out) {
         Map<String, String> opts = new LinkedHashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
-                System.err.println("usage: FakeScaleway [--port N] [--org UUID] [--project UUID] "
+                throw new IllegalArgumentException("usage: FakeScaleway [--port N] [--org UUID] [--project UUID] "
                         + "[--access-key SCW...] [--secret-key UUID]; unexpected '" + args[i] + "'");
-                System.exit(2);
             }
             opts.put(args[i].substring(2), args[++i]);
         }
-        int port = Integer.parseInt(opt(opts, "port", "FAKE_SCALEWAY_PORT", "4000"));
-        UUID org = UUID.fromString(opt(opts, "org", "SCW_DEFAULT_ORGANIZATION_ID", UUID.randomUUID().toString()));
-        UUID project = UUID.fromString(opt(opts, "project", "SCW_DEFAULT_PROJECT_ID", org.toString()));
-        String access = opt(opts, "access-key", "SCW_ACCESS_KEY", randomAccessKey());
-        String secret = opt(opts, "secret-key", "SCW_SECRET_KEY", UUID.randomUUID().toString());
+        for (String k : opts.keySet()) {
+            if (!Set.of("port", "org", "project", "access-key", "secret-key").contains(k)) {
+                throw new IllegalArgumentException("unknown option --" + k
+                        + "; known: --port --org --project --access-key --secret-key");
+            }
+        }
+        int port;
+        UUID org;
+        UUID project;
+        try {
+            port = Integer.parseInt(opt(opts, env, "port", "FAKE_SCALEWAY_PORT", "4000"));
+            org = UUID.fromString(opt(opts, env, "org", "SCW_DEFAULT_ORGANIZATION_ID", UUID.randomUUID().toString()));
+            project = UUID.fromString(opt(opts, env, "project", "SCW_DEFAULT_PROJECT_ID", org.toString()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--port must be a number and --org/--project UUIDs: " + e.getMessage(), e);
+        }
+        String access = opt(opts, env, "access-key", "SCW_ACCESS_KEY", randomAccessKey());
+        String givenSecret = opt(opts, env, "secret-key", "SCW_SECRET_KEY", null);
+        String secret = givenSecret == null ? UUID.randomUUID().toString() : givenSecret;
         FakeScaleway fake = builder().port(port).build().start();
-        fake.addApiKey(access, secret, project, org);
-        Runtime.getRuntime().addShutdownHook(new Thread(fake::close, "fake-scaleway-shutdown"));
-        PrintStream out = System.out;
+        try {
+            fake.addApiKey(access, secret, project, org);
+        } catch (IllegalArgumentException e) {
+            fake.close();
+            throw e;
+        }
         out.println("Fake Scaleway API listening on " + fake.baseUrl());
         out.println("SCW_API_URL=" + fake.baseUrl());
         out.println("SCW_DEFAULT_ORGANIZATION_ID=" + org);
         out.println("SCW_DEFAULT_PROJECT_ID=" + project);
         out.println("SCW_ACCESS_KEY=" + access);
         // A generated key is useless unless printed; a key passed in by the caller is not echoed back.
-        out.println("SCW_SECRET_KEY=" + (opts.containsKey("secret-key") || System.getenv("SCW_SECRET_KEY") != null
-                ? "<as given>" : secret));
-        new CountDownLatch(1).await();
+        out.println("SCW_SECRET_KEY=" + (givenSecret != null ? "<as given>" : secret));
+        return fake;
     }
 
-    private static String opt(Map<String, String> opts, String name, String env, String dflt) {
+    private static String opt(Map<String, String> opts, Map<String, String> env, String name, String envName,
+            String dflt) {
         String v = opts.get(name);
         if (v == null) {
-            v = System.getenv(env);
+            v = env.get(envName);
         }
         return v == null || v.isBlank() ? dflt : v;
     }

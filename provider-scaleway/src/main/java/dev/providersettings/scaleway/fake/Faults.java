@@ -88,7 +88,9 @@ public final class Faults {
 
     /**
      * The next {@code nextN} requests are read and then the connection is closed without any response
-     * (the client sees an I/O error); the request has no effect on the state.
+     * (the client sees an I/O error); the request has no effect on the state. Note: the JDK's
+     * {@code HttpClient} silently retries a GET once when the connection closes before any answer, so to make a
+     * GET fail through it, drop two.
      */
     public Faults dropConnection(int nextN) {
         return dropConnection(nextN, "/");

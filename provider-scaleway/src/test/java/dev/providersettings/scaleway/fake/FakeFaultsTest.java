@@ -78,6 +78,14 @@ class FakeFaultsTest {
     }
 
     @Test
+    void droppedGetNeedsTwoDropsBecauseTheJdkClientRetriesAGetOnce() {
+        f.fake.faults().dropConnection(2);
+        assertThatThrownBy(() -> f.a.sendChecked("GET", VOLUMES, null)).isInstanceOf(IOException.class);
+        assertThat(f.fake.requests()).hasSize(2);
+        assertThat(f.a.get(VOLUMES).status()).isEqualTo(200);
+    }
+
+    @Test
     void malformedJsonIsA200ThatDoesNotParse() {
         f.fake.faults().malformedJson(1, "/block/");
         Http.Res r = f.a.get(VOLUMES);
