@@ -37,6 +37,18 @@ public final class SqlErrors {
         return null;
     }
 
+    private static Throwable rootSqlException(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SQLException) {
+                return t;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return failure;
+    }
+
     /** Whether the failure means the database cannot be reached (down, restarting, pool exhausted, network). */
     public static boolean isUnavailable(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause()) {
@@ -71,10 +83,12 @@ public final class SqlErrors {
      * Translates a failure of {@code operation}. Library exceptions pass through; the message never quotes the
      * database's own message, which may contain row data.
      */
-    public static RuntimeException translate(String operation, Throwable error) {
-        if (error instanceof ProviderSettingsException pse) {
+    public static RuntimeException translate(String operation, Throwable failure) {
+        if (failure instanceof ProviderSettingsException pse) {
             return pse;
         }
+        // The driver's exception is the useful cause; jOOQ's wrapper around it adds nothing for callers.
+        Throwable error = rootSqlException(failure);
         if (isUnavailable(error)) {
             return new CredentialStoreUnavailableException("the Postgres credential store is unavailable during "
                     + operation + " (SQLState " + sqlState(error) + "): check that the database is up and reachable;"
