@@ -17,13 +17,6 @@ final class HostSchema {
 
     /** Applies pending host migrations. The organizations table must already exist (the store creates it). */
     static int migrate(DataSource dataSource) {
-        Sql.withConnection(dataSource, c -> {
-            try (var st = c.createStatement()) {
-                // Interim until the credential store's migrations (which ship this minimal table) are wired in.
-                return st.executeUpdate("CREATE TABLE IF NOT EXISTS organizations (id uuid PRIMARY KEY,"
-                        + " name text, created_at timestamptz NOT NULL DEFAULT now())");
-            }
-        });
         return Flyway.configure()
                 .dataSource(dataSource)
                 .locations(LOCATION)

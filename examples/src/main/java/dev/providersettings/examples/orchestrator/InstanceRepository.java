@@ -150,6 +150,12 @@ final class InstanceRepository {
                 + " WHERE id = ? AND claimed_by = ?", lease.toMillis() / 1000.0, id, node) == 1;
     }
 
+    /** Records an error on a claimed instance and gives it back (it stays in its status, tried again later). */
+    boolean releaseWithError(UUID id, String node, String errorCode, String errorMessage) {
+        return update("UPDATE instances SET error_code = ?, error_message = ?, claimed_by = NULL, claimed_until = NULL,"
+                + " updated_at = now() WHERE id = ? AND claimed_by = ?", errorCode, errorMessage, id, node) == 1;
+    }
+
     /** Gives a claimed instance back unchanged (it will be tried again once due). */
     boolean release(UUID id, String node) {
         return update("UPDATE instances SET claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
@@ -162,10 +168,10 @@ final class InstanceRepository {
                 + " WHERE id = ? AND claimed_by = ?", serverId, bootVolumeId, id, node) == 1;
     }
 
-    /** Provisioning succeeded: ready, claim released. */
+    /** Provisioning succeeded: ready, claim released, due for its first health check at once. */
     boolean markReady(UUID id, String node, String bootVolumeId, int volumeSizeGb, String serverState, String ip) {
         return update("UPDATE instances SET status = 'ready', boot_volume_id = ?, volume_size_gb = ?, server_state = ?,"
-                        + " ip = ?, last_health_at = now(), error_code = NULL, error_message = NULL,"
+                        + " ip = ?, last_health_at = NULL, error_code = NULL, error_message = NULL,"
                         + " claimed_by = NULL, claimed_until = NULL, updated_at = now() WHERE id = ? AND claimed_by = ?",
                 bootVolumeId, volumeSizeGb, serverState, ip, id, node) == 1;
     }
@@ -188,6 +194,12 @@ final class InstanceRepository {
         return update("UPDATE instances SET error_code = ?, error_message = ?, last_health_at = now(),"
                 + " claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
                 errorCode, errorMessage, id, node) == 1;
+    }
+
+    /** A watchdog pass found the server alive: stamp it, claim released. */
+    boolean recordWatchdog(UUID id, String node) {
+        return update("UPDATE instances SET last_watchdog_at = now(), claimed_by = NULL, claimed_until = NULL"
+                + " WHERE id = ? AND claimed_by = ?", id, node) == 1;
     }
 
     /** The server is gone or was terminated: terminated, with the reason when there is one. */

@@ -22,6 +22,7 @@ public final class OrchestratorConfig {
     private final Path keyFile;
     private final String keyText;
     private final boolean seed;
+    private final boolean seedFromEnvironment;
     private final Path secretsDir;
     private final int httpPort;
     private final String nodeId;
@@ -40,6 +41,7 @@ public final class OrchestratorConfig {
         this.keyFile = b.keyFile;
         this.keyText = blankToNull(b.keyText);
         this.seed = b.seed;
+        this.seedFromEnvironment = b.seedFromEnvironment;
         this.secretsDir = b.secretsDir;
         this.httpPort = b.httpPort;
         this.nodeId = b.nodeId == null ? "node-" + UUID.randomUUID().toString().substring(0, 8) : b.nodeId;
@@ -47,14 +49,15 @@ public final class OrchestratorConfig {
         this.healthInterval = Objects.requireNonNull(b.healthInterval, "healthInterval");
         this.waitTimeout = Objects.requireNonNull(b.waitTimeout, "waitTimeout");
         this.pollInterval = Objects.requireNonNull(b.pollInterval, "pollInterval");
-        this.serverImage = Objects.requireNonNull(b.serverImage, "serverImage");
+        this.serverImage = blankToNull(b.serverImage);
         this.deleteOrphanVolumes = b.deleteOrphanVolumes;
         if (httpPort < 0 || httpPort > 65535) {
             throw new IllegalArgumentException("orchestrator.http.port is " + httpPort + ": use 0 (any free port) to 65535");
         }
-        if (seed && secretsDir == null) {
-            throw new IllegalArgumentException("orchestrator.seed is true but orchestrator.secrets.dir is not set: "
-                    + "name the directory holding one sub-directory of secret files per organization");
+        if (seed && secretsDir == null && !seedFromEnvironment) {
+            throw new IllegalArgumentException("orchestrator.seed is true but neither orchestrator.secrets.dir nor "
+                    + "orchestrator.seed.environment is set: name the directory holding one sub-directory of secret "
+                    + "files per organization, or seed from the environment");
         }
     }
 
@@ -84,6 +87,8 @@ public final class OrchestratorConfig {
         lookup.get("orchestrator.key.file").map(Path::of).ifPresent(b::keyFile);
         lookup.get("orchestrator.key").ifPresent(b::keyText);
         lookup.get("orchestrator.seed").map(v -> parseBoolean("orchestrator.seed", v)).ifPresent(b::seed);
+        lookup.get("orchestrator.seed.environment").map(v -> parseBoolean("orchestrator.seed.environment", v))
+                .ifPresent(b::seedFromEnvironment);
         lookup.get("orchestrator.secrets.dir").map(Path::of).ifPresent(b::secretsDir);
         lookup.get("orchestrator.http.port").map(v -> parseInt("orchestrator.http.port", v)).ifPresent(b::httpPort);
         lookup.get("orchestrator.node.id").ifPresent(b::nodeId);
@@ -133,6 +138,14 @@ public final class OrchestratorConfig {
         return seed;
     }
 
+    /**
+     * Whether seeding also reads the environment ({@code SCW_SECRET_KEY}, {@code SCALEWAY_PROJECT_ID}, ...): the same
+     * values for every organization without its own sub-directory, as the origin plan seeded.
+     */
+    public boolean seedFromEnvironment() {
+        return seedFromEnvironment;
+    }
+
     /** The secrets directory: one sub-directory per organization id, holding the secret files. */
     public Optional<Path> secretsDir() {
         return Optional.ofNullable(secretsDir);
@@ -168,9 +181,12 @@ public final class OrchestratorConfig {
         return pollInterval;
     }
 
-    /** The image new servers boot from. */
-    public String serverImage() {
-        return serverImage;
+    /**
+     * The image (UUID) new servers boot from, if configured. Scaleway wants the image's UUID, which differs per zone;
+     * with the fake API the default is the fake's Ubuntu 22.04 image.
+     */
+    public Optional<String> serverImage() {
+        return Optional.ofNullable(serverImage);
     }
 
     /** Whether volume reconciliation deletes orphan volumes (true) or only reports them (false). */
@@ -193,6 +209,7 @@ public final class OrchestratorConfig {
         b.keyFile = keyFile;
         b.keyText = keyText;
         b.seed = seed;
+        b.seedFromEnvironment = seedFromEnvironment;
         b.secretsDir = secretsDir;
         b.httpPort = httpPort;
         b.nodeId = nodeId;
@@ -211,7 +228,7 @@ public final class OrchestratorConfig {
                 + ", jdbcUser=" + jdbcUser + ", jdbcPassword=" + (jdbcPassword == null ? "<none>" : "<masked>")
                 + ", scalewayApiUrl=" + (scalewayApiUrl == null ? "<fake>" : scalewayApiUrl)
                 + ", keyFile=" + keyFile + ", key=" + (keyText == null ? "<none>" : "<masked>")
-                + ", seed=" + seed + ", secretsDir=" + secretsDir + ", httpPort=" + httpPort + ", nodeId=" + nodeId
+                + ", seed=" + seed + ", seedFromEnvironment=" + seedFromEnvironment + ", secretsDir=" + secretsDir + ", httpPort=" + httpPort + ", nodeId=" + nodeId
                 + ", jobInterval=" + jobInterval + ", healthInterval=" + healthInterval
                 + ", waitTimeout=" + waitTimeout + ", serverImage=" + serverImage
                 + ", deleteOrphanVolumes=" + deleteOrphanVolumes + "]";
@@ -273,6 +290,7 @@ public final class OrchestratorConfig {
         private Path keyFile;
         private String keyText;
         private boolean seed;
+        private boolean seedFromEnvironment;
         private Path secretsDir;
         private int httpPort;
         private String nodeId;
@@ -280,7 +298,7 @@ public final class OrchestratorConfig {
         private Duration healthInterval = Duration.ofSeconds(30);
         private Duration waitTimeout = Duration.ofSeconds(60);
         private Duration pollInterval = Duration.ofMillis(200);
-        private String serverImage = "ubuntu_jammy_gpu_os_12";
+        private String serverImage;
         private boolean deleteOrphanVolumes = true;
 
         private Builder() {
@@ -318,6 +336,11 @@ public final class OrchestratorConfig {
 
         public Builder seed(boolean value) {
             this.seed = value;
+            return this;
+        }
+
+        public Builder seedFromEnvironment(boolean value) {
+            this.seedFromEnvironment = value;
             return this;
         }
 

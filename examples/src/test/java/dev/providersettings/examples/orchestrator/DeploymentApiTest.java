@@ -1,9 +1,11 @@
 package dev.providersettings.examples.orchestrator;
 
 import dev.providersettings.OrganizationId;
+import dev.providersettings.postgres.testing.PostgresTestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -18,6 +20,10 @@ class DeploymentApiTest {
     private static final String VALID =
             "{\"instance_type\":\"GPU-3070-S\",\"zone\":\"fr-par-2\",\"volume_size_gb\":100,\"name\":\"gpu-one\"}";
 
+    @RegisterExtension
+    static final PostgresTestDatabase DB = new PostgresTestDatabase();
+
+    private static Infrastructure infrastructure;
     private static OrchestratorNode node;
     private static ApiClient api;
     private static OrganizationId organization;
@@ -26,7 +32,9 @@ class DeploymentApiTest {
 
     @BeforeAll
     static void start() {
-        node = OrchestratorNode.start(OrchestratorConfig.builder().nodeId("api-test").build(), SharedDatabase.get());
+        OrchestratorConfig config = TestSetup.config(DB, "api-test").build();
+        infrastructure = Infrastructure.start(config);
+        node = OrchestratorNode.start(config, infrastructure);
         api = new ApiClient(node.apiUri());
         organization = node.host().createOrganization("api-test-org");
         member = node.host().createUser("member", organization);
@@ -36,6 +44,7 @@ class DeploymentApiTest {
     @AfterAll
     static void stop() {
         node.close();
+        infrastructure.close();
     }
 
     @Test
