@@ -9,14 +9,19 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 /**
@@ -29,12 +34,13 @@ import java.util.function.LongSupplier;
  *
  * <h2>Cache</h2>
  * <ul>
- *   <li>A hit is two map lookups and a clock read, without allocation.</li>
+ *   <li>A hit is one map lookup and a scan of the organization's one or two provider slots, without allocation
+ *       and without reading the clock (a background thread marks expired entries, see {@link #cleanUp()}).</li>
  *   <li>Concurrent misses on one (organization, provider) load once; other keys load in parallel.</li>
  *   <li>A write through {@link #settings()} invalidates before it returns (read-your-writes); the store's change
  *       events invalidate one (organization, provider), one organization, or everything.</li>
  *   <li>An invalidation that arrives while a load is in flight wins: the load's result is not cached as fresh.</li>
- *   <li>Entries expire after {@code cacheTtl} (a safety net for missed events). When reloading an expired entry
+ *   <li>Entries expire after {@code cacheTtl} (a safety net for missed events; precision one second). When reloading an expired entry
  *       fails with {@link CredentialStoreUnavailableException}, the expired client is served until
  *       {@code staleIfError} has passed since it expired; an invalidated entry is never served.</li>
  *   <li>Replaced, invalidated or evicted clients that are {@link AutoCloseable} are closed after removal. A caller
@@ -61,9 +67,14 @@ public final class ProviderManager implements AutoCloseable {
     private static final AtomicLongFieldUpdater<Slot> EPOCH = AtomicLongFieldUpdater.newUpdater(Slot.class, "epoch");
 
     /** One cache entry's state: the client, when it was loaded, when it expires, and whether it is invalidated. */
-    private record Loaded(Object client, long loadedAt, long expiresAt, boolean invalidated, long retryAt) {
+    private record Loaded(Object client, long loadedAt, long expiresAt, boolean invalidated, boolean expired,
+                          long retryAt) {
         Loaded(Object client, long loadedAt, long expiresAt, boolean invalidated) {
-            this(client, loadedAt, expiresAt, invalidated, Long.MIN_VALUE);
+            this(client, loadedAt, expiresAt, invalidated, false, Long.MIN_VALUE);
+        }
+
+        Loaded markExpired() {
+            return new Loaded(client, loadedAt, expiresAt, invalidated, true, retryAt);
         }
     }
 
@@ -71,6 +82,7 @@ public final class ProviderManager implements AutoCloseable {
     private static final class Slot {
         final OrganizationId organization;
         final ProviderCode provider;
+        final String code;
         final ReentrantLock loadLock = new ReentrantLock();
         volatile Loaded loaded;
         volatile long epoch;
@@ -78,6 +90,7 @@ public final class ProviderManager implements AutoCloseable {
         Slot(OrganizationId organization, ProviderCode provider) {
             this.organization = organization;
             this.provider = provider;
+            this.code = provider.value();
         }
     }
 
@@ -90,8 +103,12 @@ public final class ProviderManager implements AutoCloseable {
     private final LongSupplier ticker;
     private final boolean closeRegistry;
     private final boolean closeStore;
-    // Keyed by organization, then by the provider code's text, so a hit needs no key object.
-    private final ConcurrentHashMap<OrganizationId, ConcurrentHashMap<String, Slot>> cache = new ConcurrentHashMap<>();
+    // Keyed by organization; each organization has a tiny copy-on-write array of slots (one per provider it uses),
+    // so a hit is one map lookup plus a scan of one or two elements comparing code strings — no key object.
+    private final ConcurrentHashMap<OrganizationId, Slot[]> cache = new ConcurrentHashMap<>();
+    // Marks expired entries in the background so that a hit does not read the clock (nanoTime costs more than the
+    // map lookup on some virtual machines).
+    private final ScheduledExecutorService expiry;
     private final AtomicLong globalEpoch = new AtomicLong();
     private final AtomicLong loadedCount = new AtomicLong();
     private final CredentialStore.Subscription subscription;
@@ -112,6 +129,13 @@ public final class ProviderManager implements AutoCloseable {
         this.settings = new SettingsService(this);
         this.seeder = new Seeder(this, Seeder.MissingValues.FAIL);
         this.subscription = store.subscribe(this::onChange);
+        long interval = Math.max(10_000_000L, Math.min(1_000_000_000L, ttlNanos / 10));
+        this.expiry = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "provider-settings-expiry");
+            thread.setDaemon(true);
+            return thread;
+        });
+        expiry.scheduleWithFixedDelay(this::cleanUpQuietly, interval, interval, TimeUnit.NANOSECONDS);
     }
 
     /** A new builder. */
@@ -137,14 +161,15 @@ public final class ProviderManager implements AutoCloseable {
                     + ": pass the organization of the instance or user; there is no fallback to another organization");
         }
         if (providerCode != null && clientType != null && !closed) {
-            ConcurrentHashMap<String, Slot> slots = cache.get(organization);
+            Slot[] slots = cache.get(organization);
             if (slots != null) {
-                Slot slot = slots.get(providerCode);
-                if (slot != null) {
-                    Loaded entry = slot.loaded;
-                    if (entry != null && !entry.invalidated && ticker.getAsLong() - entry.expiresAt < 0
-                            && clientType.isInstance(entry.client)) {
-                        return clientType.cast(entry.client);
+                for (Slot slot : slots) {
+                    if (slot.code.equals(providerCode)) {
+                        Loaded entry = slot.loaded;
+                        if (entry != null && !entry.invalidated && !entry.expired && clientType.isInstance(entry.client)) {
+                            return clientType.cast(entry.client);
+                        }
+                        break;
                     }
                 }
             }
@@ -179,8 +204,7 @@ public final class ProviderManager implements AutoCloseable {
                     + ", which is not a " + clientType.getName() + ": ask for " + factory.clientType().getSimpleName()
                     + ".class or one of its supertypes");
         }
-        Slot slot = cache.computeIfAbsent(organization, o -> new ConcurrentHashMap<>())
-                .computeIfAbsent(code.value(), c -> new Slot(organization, code));
+        Slot slot = slotFor(organization, code);
         slot.loadLock.lock();
         try {
             checkOpen();
@@ -204,7 +228,7 @@ public final class ProviderManager implements AutoCloseable {
                     if (current != null && slot.loaded == current && servableStale(current, failedAt)) {
                         // Remember when to try the store again; an invalidation in between makes the CAS fail.
                         LOADED.compareAndSet(slot, current, new Loaded(current.client, current.loadedAt,
-                                current.expiresAt, false, failedAt + STALE_RETRY_NANOS));
+                                current.expiresAt, false, true, failedAt + STALE_RETRY_NANOS));
                         LOG.warn("credential store unavailable; serving the expired client of organization {}, provider {} "
                                 + "(stale-if-error, at most {} after expiry)", organization, code, Duration.ofNanos(staleNanos));
                         return clientType.cast(current.client);
@@ -223,7 +247,7 @@ public final class ProviderManager implements AutoCloseable {
                 Loaded old = LOADED.getAndSet(slot, fresh);
                 if (!raced && (slot.epoch != slotEpoch || globalEpoch.get() != epoch)) {
                     // An invalidation slipped in between the check and the install: it wins.
-                    LOADED.compareAndSet(slot, fresh, new Loaded(client, loadedAt, loadedAt, true));
+                    LOADED.compareAndSet(slot, fresh, new Loaded(client, loadedAt, loadedAt + ttlNanos, true));
                 }
                 if (old == null) {
                     loadedCount.incrementAndGet();
@@ -239,6 +263,63 @@ public final class ProviderManager implements AutoCloseable {
             }
         } finally {
             slot.loadLock.unlock();
+        }
+    }
+
+    private Slot slotFor(OrganizationId organization, ProviderCode code) {
+        Slot existing = find(cache.get(organization), code.value());
+        if (existing != null) {
+            return existing;
+        }
+        Slot[] updated = cache.compute(organization, (o, slots) -> {
+            if (find(slots, code.value()) != null) {
+                return slots;
+            }
+            Slot[] grown = slots == null ? new Slot[1] : Arrays.copyOf(slots, slots.length + 1);
+            grown[grown.length - 1] = new Slot(organization, code);
+            return grown;
+        });
+        return find(updated, code.value());
+    }
+
+    private static Slot find(Slot[] slots, String code) {
+        if (slots != null) {
+            for (Slot slot : slots) {
+                if (slot.code.equals(code)) {
+                    return slot;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void forEachSlot(Consumer<Slot> action) {
+        for (Slot[] slots : cache.values()) {
+            for (Slot slot : slots) {
+                action.accept(slot);
+            }
+        }
+    }
+
+    /**
+     * Marks entries whose TTL has passed as expired, so the next {@code get} reloads them. A background thread calls
+     * it every second (at most a tenth of the TTL); tests with a fake ticker call it after moving the clock.
+     */
+    public void cleanUp() {
+        long now = ticker.getAsLong();
+        forEachSlot(slot -> {
+            Loaded entry = slot.loaded;
+            if (entry != null && !entry.expired && now - entry.expiresAt >= 0) {
+                LOADED.compareAndSet(slot, entry, entry.markExpired());
+            }
+        });
+    }
+
+    private void cleanUpQuietly() {
+        try {
+            cleanUp();
+        } catch (RuntimeException e) {
+            LOG.warn("cache expiry sweep failed: {}", e.getClass().getName());
         }
     }
 
@@ -288,7 +369,7 @@ public final class ProviderManager implements AutoCloseable {
         }
         // Evicts the oldest loads; a scan is fine because it only happens on misses beyond the bound.
         List<Slot> candidates = new ArrayList<>();
-        cache.values().forEach(slots -> slots.values().forEach(candidates::add));
+        forEachSlot(candidates::add);
         candidates.sort((a, b) -> Long.compare(loadedAtOf(a), loadedAtOf(b)));
         for (Slot slot : candidates) {
             if (loadedCount.get() <= maximumSize) {
@@ -329,8 +410,7 @@ public final class ProviderManager implements AutoCloseable {
 
     /** Drops the cached client of one (organization, provider). */
     public void invalidate(OrganizationId organization, ProviderCode provider) {
-        ConcurrentHashMap<String, Slot> slots = cache.get(organization);
-        Slot slot = slots == null ? null : slots.get(provider.value());
+        Slot slot = find(cache.get(organization), provider.value());
         LOG.debug("invalidated provider {} of organization {}", provider, organization);
         if (slot != null) {
             invalidateSlot(slot);
@@ -339,10 +419,12 @@ public final class ProviderManager implements AutoCloseable {
 
     /** Drops every cached client of one organization. */
     public void invalidateOrganization(OrganizationId organization) {
-        ConcurrentHashMap<String, Slot> slots = cache.get(organization);
+        Slot[] slots = cache.get(organization);
         LOG.debug("invalidated every provider of organization {}", organization);
         if (slots != null) {
-            slots.values().forEach(this::invalidateSlot);
+            for (Slot slot : slots) {
+                invalidateSlot(slot);
+            }
         }
     }
 
@@ -350,7 +432,7 @@ public final class ProviderManager implements AutoCloseable {
     public void invalidateAll() {
         globalEpoch.incrementAndGet();
         LOG.debug("invalidated every cached provider");
-        cache.values().forEach(slots -> slots.values().forEach(this::invalidateSlot));
+        forEachSlot(this::invalidateSlot);
     }
 
     private void invalidateSlot(Slot slot) {
@@ -416,13 +498,14 @@ public final class ProviderManager implements AutoCloseable {
             return;
         }
         closed = true;
+        expiry.shutdownNow();
         try {
             subscription.close();
         } catch (RuntimeException e) {
             LOG.warn("unsubscribing from the credential store failed: {}", e.getClass().getName());
         }
         globalEpoch.incrementAndGet();
-        cache.values().forEach(slots -> slots.values().forEach(this::invalidateSlot));
+        forEachSlot(this::invalidateSlot);
         if (closeRegistry) {
             registry.close();
         }

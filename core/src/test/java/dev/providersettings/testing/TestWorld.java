@@ -40,9 +40,10 @@ public final class TestWorld implements AutoCloseable {
                 .build();
     }
 
-    /** Moves the fake clock forward. */
+    /** Moves the fake clock forward and lets the manager expire entries at once. */
     public void advance(Duration duration) {
         nanos.addAndGet(duration.toNanos());
+        manager.cleanUp();
     }
 
     /** A new organization known to the store. */
