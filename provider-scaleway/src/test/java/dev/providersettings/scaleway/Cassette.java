@@ -65,7 +65,7 @@ final class Cassette {
                 Map<String, List<String>> headers = new LinkedHashMap<>();
                 JsonNode h = rs.get("headers");
                 if (h != null && h.isObject()) {
-                    h.fields().forEachRemaining(e -> {
+                    h.properties().forEach(e -> {
                         List<String> values = new ArrayList<>();
                         e.getValue().forEach(v -> values.add(v.asText()));
                         headers.put(e.getKey(), values);

@@ -142,6 +142,18 @@ class RetryBehaviourTest {
     }
 
     @Test
+    void deleteWhoseFirstAnswerWasLostCountsA404OnRetryAsDeleted() {
+        AtomicInteger n = new AtomicInteger();
+        stub = new StubServer(r -> n.incrementAndGet() == 1 ? new StubServer.Answer(-1, java.util.Map.of(), "", 0)
+                : StubServer.Answer.json(404, "{\"type\":\"not_found\",\"resource\":\"volume\",\"resource_id\":\"" + VOLUME_ID + "\"}"));
+        ScalewayProvider p = provider();
+        p.deleteVolume("fr-par-1", VOLUME_ID);
+        assertThat(stub.received()).hasSize(2).allSatisfy(r -> assertThat(r.method()).isEqualTo("DELETE"));
+        // Without an ambiguous earlier attempt, a 404 is a 404.
+        assertThatThrownBy(() -> p.deleteVolume("fr-par-1", VOLUME_ID)).isInstanceOf(ScalewayException.NotFound.class);
+    }
+
+    @Test
     void transientStateOnAnActionWaitsAndRetries() {
         AtomicInteger n = new AtomicInteger();
         stub = new StubServer(r -> n.incrementAndGet() <= 2

@@ -151,7 +151,7 @@ public final class ErrorMapper {
     private static Map<String, List<String>> fields(JsonNode fields) {
         Map<String, List<String>> out = new LinkedHashMap<>();
         if (fields != null && fields.isObject()) {
-            fields.fields().forEachRemaining(entry -> {
+            fields.properties().forEach(entry -> {
                 List<String> messages = new ArrayList<>();
                 if (entry.getValue().isArray()) {
                     entry.getValue().forEach(m -> messages.add(m.asText()));

@@ -123,6 +123,7 @@ public final class Transport implements AutoCloseable {
         HttpRequest request = build(call, token, payload);
         long start = retryPolicy.nanoClock().getAsLong();
         long budget = retryPolicy.totalBudget().toNanos();
+        boolean mayHaveActed = false;
         for (int attempt = 1; ; attempt++) {
             ScalewayException failure;
             long attemptStart = System.nanoTime();
@@ -146,6 +147,14 @@ public final class Transport implements AutoCloseable {
                 failure = transportFailure(call, e);
                 log(call, 0, null, attempt, attemptStart, failure);
             }
+            if (mayHaveActed && "DELETE".equals(call.method()) && failure instanceof ScalewayException.NotFound) {
+                // An earlier attempt whose answer was lost deleted the resource: the DELETE has succeeded.
+                LOG.debug("{} {}: 404 after an ambiguous earlier attempt, the resource is deleted", call.tenant(),
+                        call.endpoint());
+                return new Response(204, failure.requestId(), -1, new byte[0]);
+            }
+            mayHaveActed |= failure instanceof ScalewayException.ServerError
+                    || (failure instanceof ScalewayTransportException t && t.mayHaveReachedServer());
             if (attempt >= retryPolicy.maxAttempts() || !retryPolicy.isRetryable(failure, call.idempotent())) {
                 throw failure;
             }
