@@ -509,8 +509,7 @@ final class FakeApi {
             if (!vols.isObject()) {
                 throw ApiError.invalidArgument("volumes", "format", "volumes must be a map keyed \"0\", \"1\", ...");
             }
-            for (var it = vols.fields(); it.hasNext();) {
-                var e = it.next();
+            for (var e : vols.properties()) {
                 creations.add(planServerVolume(s, caller, e.getKey(), e.getValue(), now));
             }
         } else if (image != null) {

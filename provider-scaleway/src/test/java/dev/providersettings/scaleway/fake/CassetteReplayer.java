@@ -132,7 +132,7 @@ final class CassetteReplayer {
     /** Maps recorded ids to the fake's by walking both answers in parallel. */
     private void learn(JsonNode rec, JsonNode fak) {
         if (rec.isObject() && fak.isObject()) {
-            rec.fields().forEachRemaining(e -> {
+            rec.properties().forEach(e -> {
                 JsonNode f = fak.get(e.getKey());
                 if (f == null) {
                     return;
@@ -164,8 +164,7 @@ final class CassetteReplayer {
         if (headers == null) {
             return null;
         }
-        for (var it = headers.fields(); it.hasNext();) {
-            var e = it.next();
+        for (var e : headers.properties()) {
             if (e.getKey().equalsIgnoreCase(name)) {
                 JsonNode v = e.getValue();
                 return v.isArray() ? (v.size() == 0 ? null : v.get(0).asText()) : v.asText();

@@ -186,4 +186,35 @@ class FakeBlockTest {
         assertThat(f.a.delete(snaps + "/" + sid).status()).isEqualTo(204);
         assertThat(f.a.get(snaps + "/" + sid).json().get("resource").asText()).isEqualTo("snapshot");
     }
+
+    @Test
+    void withoutATestClockTransitionsFollowRealTime() throws Exception {
+        try (FakeScaleway fake = FakeScaleway.builder().volumeCreateDelay(Duration.ofMillis(20))
+                .resizeDelay(Duration.ofMillis(50)).build().start()) {
+            UUID org = UUID.randomUUID();
+            String secret = UUID.randomUUID().toString();
+            fake.addApiKey("SCWREALTIME000000000", secret, org, org);
+            Http http = new Http(fake.baseUrl(), secret);
+            String id = http.post(VOLUMES, f.volumeBody(org, "rt", 10_000_000_000L)).json().get("id").asText();
+            awaitVolume(http, id, v -> v.get("status").asText().equals("available"));
+            assertThat(http.patch(VOLUMES + "/" + id, "{\"size\":12000000000}").json().get("status").asText())
+                    .isEqualTo("updating");
+            JsonNode resized = awaitVolume(http, id, v -> v.get("size").asLong() == 12_000_000_000L);
+            assertThat(resized.get("status").asText()).isEqualTo("available");
+        }
+    }
+
+    private static JsonNode awaitVolume(Http http, String id, java.util.function.Predicate<JsonNode> done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos(); // a bound against hangs only
+        while (true) {
+            JsonNode v = http.get(VOLUMES + "/" + id).json();
+            if (done.test(v)) {
+                return v;
+            }
+            assertThat(System.nanoTime()).as("volume %s never reached the expected state: %s", id, v)
+                    .isLessThan(deadline);
+            Thread.sleep(10);
+        }
+    }
 }

@@ -40,7 +40,7 @@ final class Shapes {
         if (rec.isObject()) {
             if (dynamicMaps.contains(path)) {
                 // Same key recorded: compare with it. Otherwise any recorded entry of the same shape will do.
-                fake.fields().forEachRemaining(e -> {
+                fake.properties().forEach(e -> {
                     String p = path + "." + e.getKey();
                     if (rec.has(e.getKey())) {
                         compare(rec.get(e.getKey()), e.getValue(), p, dynamicMaps, out);
