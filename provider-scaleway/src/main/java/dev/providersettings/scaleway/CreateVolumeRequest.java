@@ -43,6 +43,11 @@ public record CreateVolumeRequest(String name, Long sizeBytes, String snapshotId
         return new CreateVolumeRequest(name, null, snapshotId, null, null, List.of());
     }
 
+    /** This request with a size: the size of an empty volume, or a size larger than the snapshot's. */
+    public CreateVolumeRequest withSize(long bytes) {
+        return new CreateVolumeRequest(name, bytes, snapshotId, perfIops, projectId, tags);
+    }
+
     /** This request with IOPS (5000 or 15000). */
     public CreateVolumeRequest withPerfIops(long value) {
         return new CreateVolumeRequest(name, sizeBytes, snapshotId, value, projectId, tags);
