@@ -65,6 +65,8 @@ public final class ProviderManager implements AutoCloseable {
     private static final AtomicReferenceFieldUpdater<Slot, Loaded> LOADED =
             AtomicReferenceFieldUpdater.newUpdater(Slot.class, Loaded.class, "loaded");
     private static final AtomicLongFieldUpdater<Slot> EPOCH = AtomicLongFieldUpdater.newUpdater(Slot.class, "epoch");
+    private static final AtomicReferenceFieldUpdater<Slot, Object> HOT =
+            AtomicReferenceFieldUpdater.newUpdater(Slot.class, Object.class, "hot");
 
     /** One cache entry's state: the client, when it was loaded, when it expires, and whether it is invalidated. */
     private record Loaded(Object client, long loadedAt, long expiresAt, boolean invalidated, boolean expired,
@@ -86,6 +88,9 @@ public final class ProviderManager implements AutoCloseable {
         final ReentrantLock loadLock = new ReentrantLock();
         volatile Loaded loaded;
         volatile long epoch;
+        // The client while the entry is fresh, else null: what a hit reads, one dereference away from the slot.
+        // Set after 'loaded', cleared on invalidation, expiry and eviction.
+        volatile Object hot;
 
         Slot(OrganizationId organization, ProviderCode provider) {
             this.organization = organization;
@@ -165,9 +170,9 @@ public final class ProviderManager implements AutoCloseable {
             if (slots != null) {
                 for (Slot slot : slots) {
                     if (slot.code.equals(providerCode)) {
-                        Loaded entry = slot.loaded;
-                        if (entry != null && !entry.invalidated && !entry.expired && clientType.isInstance(entry.client)) {
-                            return clientType.cast(entry.client);
+                        Object client = slot.hot;
+                        if (client != null && clientType.isInstance(client)) {
+                            return clientType.cast(client);
                         }
                         break;
                     }
@@ -245,9 +250,15 @@ public final class ProviderManager implements AutoCloseable {
                 long loadedAt = ticker.getAsLong();
                 Loaded fresh = new Loaded(client, loadedAt, loadedAt + ttlNanos, raced);
                 Loaded old = LOADED.getAndSet(slot, fresh);
-                if (!raced && (slot.epoch != slotEpoch || globalEpoch.get() != epoch)) {
-                    // An invalidation slipped in between the check and the install: it wins.
-                    LOADED.compareAndSet(slot, fresh, new Loaded(client, loadedAt, loadedAt + ttlNanos, true));
+                if (!raced) {
+                    slot.hot = client;
+                    if (slot.epoch != slotEpoch || globalEpoch.get() != epoch) {
+                        // An invalidation slipped in between the check and the install: it wins.
+                        HOT.compareAndSet(slot, client, null);
+                        LOADED.compareAndSet(slot, fresh, new Loaded(client, loadedAt, loadedAt + ttlNanos, true));
+                    }
+                } else {
+                    HOT.set(slot, null);
                 }
                 if (old == null) {
                     loadedCount.incrementAndGet();
@@ -309,8 +320,9 @@ public final class ProviderManager implements AutoCloseable {
         long now = ticker.getAsLong();
         forEachSlot(slot -> {
             Loaded entry = slot.loaded;
-            if (entry != null && !entry.expired && now - entry.expiresAt >= 0) {
-                LOADED.compareAndSet(slot, entry, entry.markExpired());
+            if (entry != null && !entry.expired && now - entry.expiresAt >= 0
+                    && LOADED.compareAndSet(slot, entry, entry.markExpired())) {
+                HOT.compareAndSet(slot, entry.client, null);
             }
         });
     }
@@ -378,6 +390,7 @@ public final class ProviderManager implements AutoCloseable {
             if (slot != keep && slot.loaded != null) {
                 Loaded removed = LOADED.getAndSet(slot, null);
                 if (removed != null) {
+                    HOT.compareAndSet(slot, removed.client, null);
                     loadedCount.decrementAndGet();
                     LOG.debug("evicted provider {} of organization {} (maximumSize {})", slot.provider,
                             slot.organization, maximumSize);
@@ -438,6 +451,7 @@ public final class ProviderManager implements AutoCloseable {
     private void invalidateSlot(Slot slot) {
         // Epoch first, then clear: a load that installs concurrently either sees the new epoch or is cleared here.
         EPOCH.incrementAndGet(slot);
+        slot.hot = null;
         Loaded removed = LOADED.getAndSet(slot, null);
         if (removed != null) {
             loadedCount.decrementAndGet();

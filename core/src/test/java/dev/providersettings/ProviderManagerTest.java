@@ -60,6 +60,8 @@ class ProviderManagerTest {
             while (running.get()) {
                 OrganizationId organization = organizations.get(writes % organizations.size());
                 world.manager.settings().update("writer", organization, CODE, TestWorld.credentials(organization, "g" + writes));
+                // Read-your-writes while readers keep loading the same entries concurrently.
+                assertThat(world.client(organization).accessKey()).isEqualTo(TestWorld.accessKey(organization, "g" + writes));
                 writes++;
             }
             return writes;
