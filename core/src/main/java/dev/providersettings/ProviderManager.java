@@ -40,15 +40,16 @@ import java.util.function.LongSupplier;
  *   <li>A write through {@link #settings()} invalidates before it returns (read-your-writes); the store's change
  *       events invalidate one (organization, provider), one organization, or everything.</li>
  *   <li>An invalidation that arrives while a load is in flight wins: the load's result is not cached as fresh.</li>
- *   <li>Entries expire after {@code cacheTtl} (a safety net for missed events; precision one second). When reloading an expired entry
- *       fails with {@link CredentialStoreUnavailableException}, the expired client is served until
+ *   <li>Entries expire after {@code cacheTtl} (a safety net for missed events; precision: the sweep interval, at
+ *       most one second). When reloading an expired entry fails with {@link CredentialStoreUnavailableException}, the expired client is served until
  *       {@code staleIfError} has passed since it expired; an invalidated entry is never served.</li>
  *   <li>Replaced, invalidated or evicted clients that are {@link AutoCloseable} are closed after removal. A caller
  *       still holding such a client may see it closed; get the client again per unit of work.</li>
  * </ul>
  *
  * <h2>Ownership</h2>
- * {@link #close()} closes the cached clients and, unless {@code closeRegistryOnClose(false)}, the registry and so
+ * The manager owns one daemon thread ({@code provider-settings-expiry}) that marks expired entries.
+ * {@link #close()} stops it, unsubscribes from the store, closes the cached clients and, unless {@code closeRegistryOnClose(false)}, the registry and so
  * every factory in it. The store is the host's (it may be shared) and is closed only with
  * {@code closeStoreOnClose(true)}. The cipher holds no resources.
  */
