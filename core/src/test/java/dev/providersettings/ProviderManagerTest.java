@@ -49,6 +49,33 @@ class ProviderManagerTest {
     }
 
     @Test
+    void aHitAllocatesNothing() {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
+                "needs per-thread allocation counters (HotSpot)");
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
+        List<OrganizationId> organizations = new ArrayList<>();
+        for (int i = 0; i < 16; i++) {
+            organizations.add(world.organizationWithCredentials());
+            world.client(organizations.get(i));
+        }
+        OrganizationId[] ids = organizations.toArray(new OrganizationId[0]);
+        long thread = Thread.currentThread().getId();
+        long sink = 0;
+        for (int i = 0; i < 200_000; i++) {
+            sink += world.manager.get(ids[i & 15], CODE, TestClient.class).hashCode();
+        }
+        long before = threads.getThreadAllocatedBytes(thread);
+        for (int i = 0; i < 200_000; i++) {
+            sink += world.manager.get(ids[i & 15], CODE, TestClient.class).hashCode();
+        }
+        long allocated = threads.getThreadAllocatedBytes(thread) - before;
+        assertThat(sink).isNotZero();
+        // Even one small object per hit would be several megabytes here; the slack covers the counter itself.
+        assertThat(allocated).isLessThan(64 * 1024);
+    }
+
+    @Test
     void isolationUnderConcurrency() throws Exception {
         List<OrganizationId> organizations = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
