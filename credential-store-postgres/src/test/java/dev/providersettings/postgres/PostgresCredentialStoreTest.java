@@ -99,12 +99,12 @@ class PostgresCredentialStoreTest {
         assertThat(store.save(batch(org, put("A", text("a2"), 1)))).containsEntry("A", 2L);
 
         // B's expectation is right, A's is stale: nothing of the batch is written
-        assertThatThrownBy(() -> store.save(batch(org, put("B", text("b2"), 1), put("A", text("a3"), 1))))
+        assertThatThrownBy(() -> store.save(batch(org, put("B", text("value-of-b2"), 1), put("A", text("value-of-a3"), 1))))
                 .isInstanceOfSatisfying(VersionConflictException.class, e -> {
                     assertThat(e.key()).isEqualTo("A");
                     assertThat(e.expectedVersion()).isEqualTo(1);
                     assertThat(e.actualVersion()).isEqualTo(2);
-                    assertThat(e.getMessage()).doesNotContain("a3").doesNotContain("b2");
+                    assertThat(e.getMessage()).doesNotContain("value-of-a3").doesNotContain("value-of-b2");
                 });
         StoredSettings after = store.load(org, SCALEWAY);
         assertThat(after.settings().get("A").value()).isEqualTo(text("a2"));
