@@ -228,12 +228,13 @@ public final class ScalewayProvider {
     /** As {@link #listVolumes(String, VolumeFilter)} with a page size of 1 to 100. */
     public Paginated<Volume> listVolumes(String zone, VolumeFilter filter, int pageSize) {
         VolumeFilter f = filter == null ? VolumeFilter.all() : filter;
-        Map<String, String> query = new LinkedHashMap<>();
+        Map<String, Object> query = new LinkedHashMap<>();
         query.put("project_id", f.projectId());
         query.put("organization_id", f.organizationId());
         query.put("name", f.name());
         query.put("product_resource_id", f.productResourceId());
-        query.put("tags", f.tags().isEmpty() ? null : String.join(",", f.tags()));
+        // Block repeats the parameter (tags=a&tags=b); Instance joins with commas, as the official SDKs do.
+        query.put("tags", f.tags().isEmpty() ? null : f.tags());
         return blockList(block(zone) + "/volumes", "volumes", query, Volume.class, pageSize);
     }
 
@@ -317,7 +318,7 @@ public final class ScalewayProvider {
 
     /** Snapshots, lazily, optionally of one volume ({@code volumeId} null = all readable). */
     public Paginated<Snapshot> listSnapshots(String zone, String volumeId) {
-        Map<String, String> query = new LinkedHashMap<>();
+        Map<String, Object> query = new LinkedHashMap<>();
         query.put("volume_id", volumeId == null ? null : id("volume id", volumeId));
         return blockList(block(zone) + "/snapshots", "snapshots", query, Snapshot.class, MAX_PAGE_SIZE);
     }
@@ -431,11 +432,11 @@ public final class ScalewayProvider {
         }
     }
 
-    private <T> Paginated<T> blockList(String path, String field, Map<String, String> filters, Class<T> type, int pageSize) {
+    private <T> Paginated<T> blockList(String path, String field, Map<String, Object> filters, Class<T> type, int pageSize) {
         int size = pageSize(pageSize);
         JavaType listType = TYPES.constructCollectionType(List.class, type);
         return new Paginated<>(page -> {
-            Map<String, String> query = new LinkedHashMap<>();
+            Map<String, Object> query = new LinkedHashMap<>();
             query.put("page", Integer.toString(page));
             query.put("page_size", Integer.toString(size));
             query.putAll(filters);
@@ -460,7 +461,7 @@ public final class ScalewayProvider {
     private record Sent(Transport.Call call, Transport.Response response) {
     }
 
-    private Sent get(String path, Map<String, String> query) {
+    private Sent get(String path, Map<String, ?> query) {
         return send("GET", path, query, null, true);
     }
 
@@ -472,12 +473,12 @@ public final class ScalewayProvider {
         send("DELETE", path, Map.of(), null, true);
     }
 
-    private Sent send(String method, String path, Map<String, String> query, Object body, boolean idempotent) {
+    private Sent send(String method, String path, Map<String, ?> query, Object body, boolean idempotent) {
         Transport.Call call = call(method, path, query, body, idempotent);
         return new Sent(call, transport.send(call, secretKey));
     }
 
-    private Transport.Call call(String method, String path, Map<String, String> query, Object body, boolean idempotent) {
+    private Transport.Call call(String method, String path, Map<String, ?> query, Object body, boolean idempotent) {
         return new Transport.Call(method, baseUrl, path, query, body, idempotent, tenant.toString());
     }
 

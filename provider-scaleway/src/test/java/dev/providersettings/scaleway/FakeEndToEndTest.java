@@ -236,6 +236,31 @@ class FakeEndToEndTest {
     }
 
     @Test
+    void listFiltersReachTheApi() {
+        UUID project = UUID.randomUUID();
+        fake.addProject(project, ORG_A);
+        Server tagged = a.createServer(ZONE, CreateServerRequest.builder("filter-gpu", "DEV1-S").image(IMAGE)
+                .project(project).tags("gpu", "team-x").build());
+        a.createServer(ZONE, CreateServerRequest.builder("filter-cpu", "DEV1-S").project(project).tags("cpu").build());
+        assertThat(a.listServers(ZONE, ServerFilter.project(project.toString()).withTags("gpu", "team-x")).toList())
+                .extracting(Server::id).containsExactly(tagged.id());
+        assertThat(a.listServers(ZONE, ServerFilter.project(project.toString()).withName("filter-cpu")
+                .withState("stopped")).toList()).extracting(Server::name).containsExactly("filter-cpu");
+        assertThat(fake.requests()).anySatisfy(r -> assertThat(r.query()).contains("tags=gpu%2Cteam-x"));
+
+        Volume data = a.createVolume(ZONE, CreateVolumeRequest.empty("filter-data", 1_000_000_000L)
+                .withProject(project).withTags("db", "prod"));
+        a.createVolume(ZONE, CreateVolumeRequest.empty("filter-other", 1_000_000_000L).withProject(project).withTags("db"));
+        assertThat(a.listVolumes(ZONE, VolumeFilter.project(project.toString()).withTags("db", "prod")).toList())
+                .extracting(Volume::id).containsExactly(data.id());
+        assertThat(fake.requests()).anySatisfy(r -> assertThat(r.query()).contains("tags=db&tags=prod"));
+        assertThat(a.listVolumes(ZONE, VolumeFilter.attachedTo(tagged.id())).toList())
+                .extracting(Volume::id).containsExactly(tagged.rootVolume().id());
+        assertThat(a.listVolumes(ZONE, VolumeFilter.all().withOrganization(ORG_A.toString()).withName("filter-"))
+                .toList()).extracting(Volume::name).containsExactlyInAnyOrder("filter-data", "filter-other");
+    }
+
+    @Test
     void organizationsAreIsolatedAndEachRequestCarriesItsOwnToken() throws Exception {
         Volume mine = a.createVolume(ZONE, CreateVolumeRequest.empty("a-private", 1_000_000_000L));
         assertThatThrownBy(() -> b.getVolume(ZONE, mine.id())).isInstanceOf(ScalewayException.NotFound.class);

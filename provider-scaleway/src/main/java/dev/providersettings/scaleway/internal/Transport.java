@@ -92,7 +92,7 @@ public final class Transport implements AutoCloseable {
     }
 
     /** One HTTP call, described before it is sent. */
-    public record Call(String method, URI baseUrl, String path, Map<String, String> query, Object body,
+    public record Call(String method, URI baseUrl, String path, Map<String, ?> query, Object body,
                        boolean idempotent, String tenant) {
 
         /** {@code METHOD /path}, for messages and logs (no query: it may carry filter values). */
@@ -252,14 +252,19 @@ public final class Transport implements AutoCloseable {
         return builder.build();
     }
 
-    private static String query(Map<String, String> query) {
+    /** The query string; a null value is left out, a list value repeats the parameter ({@code tags=a&tags=b}). */
+    private static String query(Map<String, ?> query) {
         if (query == null || query.isEmpty()) {
             return "";
         }
         StringJoiner out = new StringJoiner("&", "?", "");
         query.forEach((key, value) -> {
-            if (value != null) {
-                out.add(URLEncoder.encode(key, StandardCharsets.UTF_8) + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+            if (value instanceof java.util.Collection<?> values) {
+                values.forEach(v -> out.add(URLEncoder.encode(key, StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(String.valueOf(v), StandardCharsets.UTF_8)));
+            } else if (value != null) {
+                out.add(URLEncoder.encode(key, StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(String.valueOf(value), StandardCharsets.UTF_8));
             }
         });
         return out.length() == 1 ? "" : out.toString();
