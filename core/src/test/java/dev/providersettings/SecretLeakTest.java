@@ -68,10 +68,13 @@ class SecretLeakTest {
             world.client(organization);
             world.store.setUnavailable(false);
             world.manager.settings().rewrap("ops");
+            world.client(organization).failOnClose(new IllegalStateException("close echoed " + SECRET));
+            world.manager.invalidate(organization, CODE);
             world.manager.settings().delete("alice", organization, CODE);
             logs = capture.text();
         }
-        assertThat(logs).contains("loaded provider testcloud", "invalidated", "stale-if-error");
+        assertThat(logs).contains("loaded provider testcloud", "invalidated", "stale-if-error",
+                "closing the client of organization", "IllegalStateException");
         assertThat(texts).hasSizeGreaterThan(10);
         assertThat(String.join("\n", texts)).doesNotContain(SECRET).contains("<masked>");
         assertThat(logs).doesNotContain(SECRET);

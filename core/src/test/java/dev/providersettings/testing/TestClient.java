@@ -16,6 +16,7 @@ public final class TestClient implements AutoCloseable {
     private final Secret secretKey;
     private final String region;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile RuntimeException closeFailure;
 
     TestClient(OrganizationId organization, String projectId, String accessKey, Secret secretKey, String region) {
         this.organization = organization;
@@ -49,9 +50,18 @@ public final class TestClient implements AutoCloseable {
         return closed.get();
     }
 
+    /** Makes {@link #close()} throw after marking the client closed (to test that failures are contained). */
+    public void failOnClose(RuntimeException failure) {
+        this.closeFailure = failure;
+    }
+
     @Override
     public void close() {
         closed.set(true);
+        RuntimeException failure = closeFailure;
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     @Override
