@@ -1,0 +1,137 @@
+package dev.providersettings.benchmarks;
+
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Runs the whole suite — or the groups named — against one embedded Postgres started here, then prints each
+ * subject next to its baseline with the ratio and the target.
+ * <pre>
+ * java -jar examples/benchmarks/target/benchmarks.jar [quick|full] [warm,cold,seed,xnode,memory,scaleway]
+ * </pre>
+ * {@code quick} (default): one fork, short iterations, the suite in about ten minutes on two cores. {@code full}:
+ * more and longer iterations, two forks. JMH's JSON results and a text summary go to {@code bench-results/}.
+ */
+public final class BenchmarksMain {
+    /** Every group, in run order. */
+    static final List<String> GROUPS = List.of("warm", "cold", "seed", "scaleway", "xnode", "memory");
+
+    private BenchmarksMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        boolean full = false;
+        Set<String> groups = new LinkedHashSet<>(GROUPS);
+        for (String arg : args) {
+            if (arg.equals("full")) {
+                full = true;
+            } else if (arg.equals("quick")) {
+                full = false;
+            } else {
+                groups = new LinkedHashSet<>(Arrays.asList(arg.toLowerCase(Locale.ROOT).split(",")));
+                if (!GROUPS.containsAll(groups)) {
+                    System.err.println("unknown group in " + arg + ": use a comma-separated subset of " + GROUPS);
+                    System.exit(2);
+                }
+            }
+        }
+        Path out = resultDirectory();
+        Files.createDirectories(out);
+        System.setProperty(BenchEnvironment.OUT_PROPERTY, out.toAbsolutePath().toString());
+
+        BenchEnvironment env = BenchEnvironment.get();
+        System.setProperty(BenchEnvironment.URL_PROPERTY, env.jdbcUrl());
+        int orgs = groups.contains("warm") || groups.contains("memory") ? BenchEnvironment.MAX_ORGANIZATIONS : 1000;
+        env.ensureFixture(orgs);
+
+        Summary summary = new Summary(full ? "full" : "quick");
+        for (String group : groups) {
+            switch (group) {
+                case "warm" -> {
+                    for (int threads : new int[]{1, 2}) {
+                        summary.warm(threads, run(out, "warm-t" + threads, WarmResolveBenchmark.class, full, threads,
+                                options -> options.timeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)));
+                    }
+                }
+                default -> runGroup(group, out, full, summary);
+            }
+        }
+        summary.print(System.out);
+        try (PrintStream file = new PrintStream(Files.newOutputStream(out.resolve("summary.txt")), true,
+                StandardCharsets.UTF_8)) {
+            summary.print(file);
+        }
+        // The embedded server's shutdown hook stops Postgres; forks and harness threads are done.
+        System.exit(0);
+    }
+
+    /** Groups other than warm resolve (filled in by the other benchmarks). */
+    static void runGroup(String group, Path out, boolean full, Summary summary) throws Exception {
+        switch (group) {
+            case "cold" -> summary.cold(run(out, "cold", ColdResolveBenchmark.class, full, 1,
+                    options -> options.timeUnit(java.util.concurrent.TimeUnit.MICROSECONDS)), out);
+            case "seed" -> summary.seed(run(out, "seed", SeedingBenchmark.class, full, 1, options -> options));
+            case "scaleway" -> summary.scaleway(run(out, "scaleway", ScalewayClientBenchmark.class, full, 1,
+                    options -> options.timeUnit(java.util.concurrent.TimeUnit.MICROSECONDS)));
+            case "xnode" -> summary.crossNode(CrossNodeInvalidation.run(full ? 1000 : 300));
+            case "memory" -> summary.memory(MemoryFootprint.runInChildJvm(BenchEnvironment.MAX_ORGANIZATIONS));
+            default -> throw new IllegalArgumentException(group);
+        }
+    }
+
+    /** {@code -Dbench.out=...}, or {@code bench-results} next to the benchmarks jar (inside {@code target/}). */
+    private static Path resultDirectory() throws java.net.URISyntaxException {
+        String configured = System.getProperty(BenchEnvironment.OUT_PROPERTY);
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        Path code = Path.of(BenchmarksMain.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        return code.getParent().resolve("bench-results");
+    }
+
+    interface Customizer {
+        ChainedOptionsBuilder apply(ChainedOptionsBuilder options);
+    }
+
+    static List<RunResult> run(Path out, String name, Class<?> benchmark, boolean full, int threads,
+                               Customizer customizer) throws RunnerException {
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(benchmark.getName() + "\\.")
+                .threads(threads)
+                .forks(full ? 2 : 1)
+                .jvmArgsAppend("-D" + BenchEnvironment.URL_PROPERTY + "=" + System.getProperty(BenchEnvironment.URL_PROPERTY),
+                        "-D" + BenchEnvironment.OUT_PROPERTY + "=" + System.getProperty(BenchEnvironment.OUT_PROPERTY),
+                        "-Xms1g", "-Xmx2g")
+                .resultFormat(ResultFormatType.JSON)
+                .result(out.resolve(name + ".json").toString());
+        if (benchmark != SeedingBenchmark.class) {
+            options = options.warmupIterations(full ? 5 : 3).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(full ? 10 : 5).measurementTime(TimeValue.seconds(1));
+        }
+        options = customizer.apply(options);
+        System.out.println("# " + Instant.now() + " running " + name);
+        return new ArrayList<>(new Runner(options.build()).run());
+    }
+
+    static void write(Path file, String text) throws IOException {
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+}
