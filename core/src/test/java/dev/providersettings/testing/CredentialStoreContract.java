@@ -151,9 +151,12 @@ public abstract class CredentialStoreContract {
     void publishesAChangeEventAfterEachCommit() throws InterruptedException {
         OrganizationId organization = newOrganization();
         List<ChangeEvent> events = new CopyOnWriteArrayList<>();
-        try (CredentialStore.Subscription ignored = store().subscribe(events::add)) {
+        CredentialStore.Subscription subscription = store().subscribe(events::add);
+        try {
             store().save(batch(organization, text("A", "1", SettingWrite.ANY_VERSION)));
             await(() -> events.contains(new ChangeEvent(organization, PROVIDER)) || events.contains(ChangeEvent.everything()));
+        } finally {
+            subscription.close();
         }
         int seen = events.size();
         store().save(batch(organization, text("A", "2", SettingWrite.ANY_VERSION)));
