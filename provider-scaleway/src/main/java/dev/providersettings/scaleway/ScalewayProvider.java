@@ -255,7 +255,8 @@ public final class ScalewayProvider {
     /**
      * Grows a volume to {@code newSizeBytes} (whole GB, 10^9 bytes, at most 10 TB) and waits until the API reports
      * the new size and a terminal status. The volume may stay attached. A volume already of that size is returned
-     * as is without a call to PATCH, so a repeated resize is harmless.
+     * as is without a call to PATCH (or waited for, if that size is still being applied), so a repeated resize is
+     * harmless.
      *
      * @throws ScalewayRequestException if the size shrinks, is not whole GB or exceeds 10 TB (nothing is sent)
      * @throws ScalewayWaitException    if the volume goes to {@code error}, {@code locked} or {@code deleted}, or
@@ -273,8 +274,12 @@ public final class ScalewayProvider {
         if (newSizeBytes == current.size() && current.isTerminal() && !"error".equals(current.status())) {
             return current;
         }
-        // PATCH with an absolute size is idempotent: repeating it after an ambiguous failure asks for the same end state.
-        read(send("PATCH", path, Map.of(), Map.of("size", newSizeBytes), true), Volume.class);
+        if (newSizeBytes != current.size()) {
+            // PATCH with an absolute size is idempotent: repeating it after an ambiguous failure asks for the same
+            // end state. If the volume is busy the API answers transient_state, which the retry policy waits out.
+            read(send("PATCH", path, Map.of(), Map.of("size", newSizeBytes), true), Volume.class);
+        }
+        // Equal size but not settled (a resize already in flight): only wait for it.
         return poll("volume " + volumeId, () -> getVolume(zone, volumeId),
                 v -> v.size() == newSizeBytes && v.isTerminal(), Volume::status,
                 v -> switch (v.status() == null ? "" : v.status()) {

@@ -67,6 +67,20 @@ class WaitTest {
     }
 
     @Test
+    void resizeToASizeStillBeingAppliedOnlyWaits() {
+        AtomicInteger gets = new AtomicInteger();
+        try (StubServer stub = new StubServer(r -> StubServer.Answer.json(200, gets.incrementAndGet() <= 2
+                ? volume(30_000_000_000L, "updating") : volume(30_000_000_000L, "in_use")));
+             ScalewayProviderFactory f = TestSupport.factory(stub,
+                     TestSupport.fakeTimePolicy(new TestSupport.FakeTime()).build())) {
+            ScalewayProvider p = f.create(TestSupport.settings());
+            Volume v = p.resizeVolume("fr-par-1", ID, 30_000_000_000L, Duration.ofMinutes(1));
+            assertThat(v.status()).isEqualTo("in_use");
+            assertThat(stub.received()).hasSize(3).allSatisfy(r -> assertThat(r.method()).isEqualTo("GET"));
+        }
+    }
+
+    @Test
     void interruptedWaitRestoresTheFlag() {
         try (StubServer stub = new StubServer(r -> StubServer.Answer.json(200,
                 "{\"server\":{\"id\":\"s\",\"state\":\"starting\"}}"));
