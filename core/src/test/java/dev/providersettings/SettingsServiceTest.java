@@ -255,6 +255,59 @@ class SettingsServiceTest {
         }
     }
 
+    @Test
+    void rewrapSkipsAndCountsSecretsChangedConcurrently() {
+        byte[] k1 = TestKeys.randomKey();
+        InMemoryCredentialStore store = new InMemoryCredentialStore();
+        TestProviderFactory factory = new TestProviderFactory();
+        List<OrganizationId> organizations = List.of(OrganizationId.random(), OrganizationId.random());
+        organizations.forEach(store::addOrganization);
+        try (ProviderManager old = manager(store, ProviderRegistry.builder().register(factory).build(),
+                KeyRing.builder().primary("k1", k1).build())) {
+            organizations.forEach(o -> old.settings().update("seed", o, CODE, TestWorld.credentials(o, "v1")));
+        }
+        AesGcmSecretCipher rotated = new AesGcmSecretCipher(KeyRing.builder().primary("k2", TestKeys.randomKey()).add("k1", k1).build());
+        OrganizationId raced = organizations.get(0);
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        // A store whose first rewrap query is followed by another node's write of the same secret.
+        dev.providersettings.spi.CredentialStore racing = (dev.providersettings.spi.CredentialStore) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[]{dev.providersettings.spi.CredentialStore.class}, (proxy, method, args) -> {
+                    Object result;
+                    try {
+                        result = method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("findSecretsNotEncryptedWith") && first.getAndSet(false)) {
+                        dev.providersettings.spi.SecretContext context = new dev.providersettings.spi.SecretContext(raced, ProviderCode.of(CODE), SECRET_KEY);
+                        store.save(new dev.providersettings.spi.SettingsBatch(raced, ProviderCode.of(CODE), "other-node", List.of(
+                                new dev.providersettings.spi.SettingWrite(SECRET_KEY, new StoredValue.Encrypted(
+                                        rotated.encrypt(Secret.of("changed-elsewhere"), context)), -1))));
+                    }
+                    return result;
+                });
+        try (ProviderManager manager = ProviderManager.builder().store(racing).cipher(rotated)
+                .registry(ProviderRegistry.builder().register(factory).build()).closeRegistryOnClose(false).build()) {
+            RewrapReport report = manager.settings().rewrap("ops");
+
+            assertThat(report).isEqualTo(new RewrapReport("k2", 1, 1, 0));
+            assertThat(manager.get(raced, CODE, TestClient.class).secretKey().reveal()).isEqualTo("changed-elsewhere");
+            assertThat(manager.get(organizations.get(1), CODE, TestClient.class).secretKey())
+                    .isEqualTo(TestWorld.secretKey(organizations.get(1), "v1"));
+        }
+        assertThat(store.findSecretsNotEncryptedWith("k2", 10)).isEmpty();
+    }
+
+    @Test
+    void aStoredValueOfAnotherTypeThanDeclaredIsAConfigurationError() {
+        OrganizationId organization = world.organizationWithCredentials();
+        world.store.save(new dev.providersettings.spi.SettingsBatch(organization, ProviderCode.of(CODE), "old-version",
+                List.of(new dev.providersettings.spi.SettingWrite(ACCESS_KEY, new StoredValue.Integer(5), -1))));
+        assertThatThrownBy(() -> world.client(organization))
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining(ACCESS_KEY).hasMessageContaining("type integer").hasMessageContaining("declares text");
+    }
+
     private static ProviderManager manager(InMemoryCredentialStore store, ProviderRegistry registry, KeyRing ring) {
         return ProviderManager.builder().store(store).registry(registry).cipher(new AesGcmSecretCipher(ring))
                 .closeRegistryOnClose(false).build();
