@@ -124,7 +124,8 @@ final class InstanceRepository {
         String due = dueColumn == null ? ""
                 : " AND (" + dueColumn + " IS NULL OR " + dueColumn + " < now() - make_interval(secs => ?))";
         String sql = "UPDATE instances i SET claimed_by = ?, claimed_until = now() + make_interval(secs => ?),"
-                + " attempts = i.attempts + 1"
+                // attempts counts provisioning and termination tries, not routine health checks
+                + " attempts = i.attempts + CASE WHEN i.status IN ('provisioning', 'terminating') THEN 1 ELSE 0 END"
                 + " FROM (SELECT id FROM instances WHERE status = ?" + due
                 + " AND (claimed_until IS NULL OR claimed_until < now())"
                 + " ORDER BY updated_at, id LIMIT ? FOR UPDATE SKIP LOCKED) due"
