@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -148,7 +149,10 @@ public final class ScalewayProvider {
         }, size);
     }
 
-    /** Runs an action ({@code 202}) and returns its task. A {@code transient_state} answer is waited out and retried. */
+    /**
+     * Runs an action ({@code 202}) and returns its task. A {@code transient_state} answer (the server is busy) is
+     * waited out and retried; a timeout or 5xx is not, because the action may have been applied: check the server.
+     */
     public Task serverAction(String zone, String serverId, ServerAction action) {
         Objects.requireNonNull(action, "action");
         String path = instance(zone) + "/servers/" + id("server id", serverId) + "/action";
@@ -383,8 +387,8 @@ public final class ScalewayProvider {
         T get();
     }
 
-    private <T> T poll(String what, Fetch<T> fetch, Predicate<T> done, java.util.function.Function<T, String> state,
-                       java.util.function.Function<T, String> failure, Duration timeout) {
+    private <T> T poll(String what, Fetch<T> fetch, Predicate<T> done, Function<T, String> state,
+                       Function<T, String> failure, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         RetryPolicy policy = transport.retryPolicy();
         long deadline = policy.nanoClock().getAsLong() + timeout.toNanos();
