@@ -22,15 +22,9 @@ import dev.providersettings.spi.SettingWrite;
 import dev.providersettings.spi.SettingsBatch;
 import dev.providersettings.spi.StoredSetting;
 import dev.providersettings.spi.StoredSettings;
-import org.jooq.BatchBindStep;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.InsertValuesStep11;
-import org.jooq.InsertValuesStep6;
-import org.jooq.JSONB;
-import org.jooq.Query;
-import org.jooq.Record;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.conf.MappedSchema;
@@ -97,8 +91,8 @@ public final class PostgresCredentialStore implements CredentialStore {
     private static final ProviderSettingsAudit AUDIT = PROVIDER_SETTINGS_AUDIT;
     /** Attempts of a transaction that lost a race (concurrent first insert, deadlock). */
     private static final int MAX_ATTEMPTS = 5;
-    /** Rows per multi-row INSERT: 11 parameters a row stays far below Postgres' 65,535 parameters. */
-    private static final int ROWS_PER_INSERT = 2000;
+    /** Rows per bulk statement (arrays bound as single parameters; the bound keeps each statement's memory modest). */
+    private static final int ROWS_PER_STATEMENT = 10_000;
     /** Organizations per array-parameter query. */
     private static final int ORGANIZATIONS_PER_QUERY = 5000;
     private static final String UNKNOWN_ACTOR = "unknown";
@@ -273,13 +267,13 @@ public final class PostgresCredentialStore implements CredentialStore {
                         .and(PS.PROVIDER.eq(provider.value()))
                         .returning(PS.KEY, PS.VERSION)
                         .fetch();
-                if (!rows.isEmpty()) {
-                    var insert = auditInsert(tx);
-                    for (var row : rows) {
-                        insert = insert.values(actorOf(actor), organization.value(), provider.value(), row.get(PS.KEY),
-                                "delete", row.get(PS.VERSION));
-                    }
-                    insert.execute();
+                List<Object[]> audits = new ArrayList<>();
+                for (var row : rows) {
+                    audits.add(new Object[]{actorOf(actor), organization.value(), provider.value(), row.get(PS.KEY),
+                            "delete", row.get(PS.VERSION)});
+                }
+                if (!audits.isEmpty()) {
+                    insertAudit(tx, audits);
                 }
                 return rows.size();
             });
@@ -424,57 +418,176 @@ public final class PostgresCredentialStore implements CredentialStore {
             result.add(versions);
         }
 
-        for (List<Object[]> chunk : chunks(inserts, ROWS_PER_INSERT)) {
-            InsertValuesStep11<?, UUID, String, String, String, String, Long, Boolean, JSONB, byte[], String, Long> insert =
-                    tx.insertInto(PS, PS.ORGANIZATION_ID, PS.PROVIDER, PS.KEY, PS.VALUE_TYPE, PS.TEXT_VALUE,
-                            PS.INT_VALUE, PS.BOOL_VALUE, PS.JSON_VALUE, PS.SECRET_CIPHERTEXT, PS.SECRET_KEY_ID, PS.VERSION);
-            for (Object[] row : chunk) {
-                StoredValues v = (StoredValues) row[3];
-                insert = insert.values((UUID) row[0], (String) row[1], (String) row[2], v.valueType(), v.text(),
-                        v.integer(), v.bool(), v.json(), v.ciphertext(), v.keyId(), 1L);
-            }
-            insert.execute();
+        for (List<Object[]> chunk : chunks(inserts, ROWS_PER_STATEMENT)) {
+            insertRows(tx, chunk);
         }
-        if (!updates.isEmpty()) {
-            BatchBindStep batch = tx.batch(updateTemplate(tx));
-            for (Object[] row : updates) {
-                StoredValues v = (StoredValues) row[0];
-                batch = batch.bind(v.valueType(), v.text(), v.integer(), v.bool(), v.json(), v.ciphertext(), v.keyId(),
-                        row[1], row[2]);
-            }
-            batch.execute();
+        for (List<Object[]> chunk : chunks(updates, ROWS_PER_STATEMENT)) {
+            updateRows(tx, chunk);
         }
         if (!deletes.isEmpty()) {
             tx.deleteFrom(PS).where(PS.ID.eq(DSL.any(deletes.toArray(Long[]::new)))).execute();
         }
-        for (List<Object[]> chunk : chunks(audits, ROWS_PER_INSERT)) {
-            var insert = auditInsert(tx);
-            for (Object[] row : chunk) {
-                insert = insert.values((String) row[0], (UUID) row[1], (String) row[2], (String) row[3], (String) row[4],
-                        (Long) row[5]);
-            }
-            insert.execute();
+        for (List<Object[]> chunk : chunks(audits, ROWS_PER_STATEMENT)) {
+            insertAudit(tx, chunk);
         }
         return result;
     }
 
-    private static Query updateTemplate(DSLContext tx) {
-        // Every value column is set, so a key may change its type; the row's id was locked above.
-        return tx.update(PS)
-                .set(PS.VALUE_TYPE, DSL.param("value_type", PS.VALUE_TYPE.getDataType()))
-                .set(PS.TEXT_VALUE, DSL.param("text_value", PS.TEXT_VALUE.getDataType()))
-                .set(PS.INT_VALUE, DSL.param("int_value", PS.INT_VALUE.getDataType()))
-                .set(PS.BOOL_VALUE, DSL.param("bool_value", PS.BOOL_VALUE.getDataType()))
-                .set(PS.JSON_VALUE, DSL.param("json_value", PS.JSON_VALUE.getDataType()))
-                .set(PS.SECRET_CIPHERTEXT, DSL.param("secret_ciphertext", PS.SECRET_CIPHERTEXT.getDataType()))
-                .set(PS.SECRET_KEY_ID, DSL.param("secret_key_id", PS.SECRET_KEY_ID.getDataType()))
-                .set(PS.VERSION, DSL.param("version", PS.VERSION.getDataType()))
-                .set(PS.UPDATED_AT, DSL.currentOffsetDateTime())
-                .where(PS.ID.eq(DSL.param("id", PS.ID.getDataType())));
+    // Bulk statements bind one array per column and unnest them server-side: a statement's text and parameter
+    // count stay the same whatever the number of rows (no 65,535-parameter limit, little rendering work).
+    // Ciphertext travels hex-encoded and JSON as text, so every array is of a plain type.
+
+    /** Columns of value rows as arrays. */
+    private static final class ValueArrays {
+        final String[] types;
+        final String[] texts;
+        final Long[] integers;
+        final Boolean[] bools;
+        final String[] jsons;
+        final String[] ciphertexts;
+        final String[] keyIds;
+
+        ValueArrays(List<StoredValues> values) {
+            int n = values.size();
+            types = new String[n];
+            texts = new String[n];
+            integers = new Long[n];
+            bools = new Boolean[n];
+            jsons = new String[n];
+            ciphertexts = new String[n];
+            keyIds = new String[n];
+            for (int i = 0; i < n; i++) {
+                StoredValues v = values.get(i);
+                types[i] = v.valueType();
+                texts[i] = v.text();
+                integers[i] = v.integer();
+                bools[i] = v.bool();
+                jsons[i] = v.json() == null ? null : v.json().data();
+                ciphertexts[i] = v.ciphertext() == null ? null : HEX.formatHex(v.ciphertext());
+                keyIds[i] = v.keyId();
+            }
+        }
     }
 
-    private static InsertValuesStep6<?, String, UUID, String, String, String, Long> auditInsert(DSLContext tx) {
-        return tx.insertInto(AUDIT, AUDIT.ACTOR, AUDIT.ORGANIZATION_ID, AUDIT.PROVIDER, AUDIT.KEY, AUDIT.ACTION, AUDIT.VERSION);
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
+    private static final String VALUE_COLUMNS = "cast({%d} as text[]), cast({%d} as text[]), cast({%d} as bigint[]),"
+            + " cast({%d} as boolean[]), cast({%d} as text[]), cast({%d} as text[]), cast({%d} as text[])";
+
+    private static String valueColumns(int first) {
+        return String.format(java.util.Locale.ROOT, VALUE_COLUMNS, first, first + 1, first + 2, first + 3, first + 4,
+                first + 5, first + 6);
+    }
+
+    private static <T> Field<T> v(String column, org.jooq.DataType<T> type) {
+        return DSL.field(DSL.name("v", column), type);
+    }
+
+    private static final Field<String> V_TYPE = v("value_type", SQLDataType.CLOB);
+    private static final Field<String> V_TEXT = v("text_value", SQLDataType.CLOB);
+    private static final Field<Long> V_INT = v("int_value", SQLDataType.BIGINT);
+    private static final Field<Boolean> V_BOOL = v("bool_value", SQLDataType.BOOLEAN);
+    private static final Field<org.jooq.JSONB> V_JSON =
+            DSL.field("cast({0} as jsonb)", SQLDataType.JSONB, v("json_value", SQLDataType.CLOB));
+    private static final Field<byte[]> V_CIPHERTEXT =
+            DSL.field("decode({0}, 'hex')", SQLDataType.BLOB, v("ciphertext_hex", SQLDataType.CLOB));
+    private static final Field<String> V_KEY_ID = v("secret_key_id", SQLDataType.CLOB);
+
+    private static final String[] VALUE_NAMES = {"value_type", "text_value", "int_value", "bool_value", "json_value",
+            "ciphertext_hex", "secret_key_id"};
+
+    private static String[] names(String... first) {
+        String[] all = new String[first.length + VALUE_NAMES.length];
+        System.arraycopy(first, 0, all, 0, first.length);
+        System.arraycopy(VALUE_NAMES, 0, all, first.length, VALUE_NAMES.length);
+        return all;
+    }
+
+    private static void insertRows(DSLContext tx, List<Object[]> rows) {
+        int n = rows.size();
+        UUID[] orgs = new UUID[n];
+        String[] providers = new String[n];
+        String[] keys = new String[n];
+        List<StoredValues> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Object[] row = rows.get(i);
+            orgs[i] = (UUID) row[0];
+            providers[i] = (String) row[1];
+            keys[i] = (String) row[2];
+            values.add((StoredValues) row[3]);
+        }
+        ValueArrays a = new ValueArrays(values);
+        Table<?> source = DSL.table("unnest(cast({0} as uuid[]), cast({1} as text[]), cast({2} as text[]), " + valueColumns(3) + ")",
+                        DSL.val(orgs), DSL.val(providers), DSL.val(keys), DSL.val(a.types), DSL.val(a.texts),
+                        DSL.val(a.integers), DSL.val(a.bools), DSL.val(a.jsons), DSL.val(a.ciphertexts), DSL.val(a.keyIds))
+                .as("v", names("organization_id", "provider", "key"));
+        tx.insertInto(PS, PS.ORGANIZATION_ID, PS.PROVIDER, PS.KEY, PS.VALUE_TYPE, PS.TEXT_VALUE, PS.INT_VALUE,
+                        PS.BOOL_VALUE, PS.JSON_VALUE, PS.SECRET_CIPHERTEXT, PS.SECRET_KEY_ID, PS.VERSION)
+                .select(DSL.select(v("organization_id", SQLDataType.UUID), v("provider", SQLDataType.CLOB),
+                                v("key", SQLDataType.CLOB), V_TYPE, V_TEXT, V_INT, V_BOOL, V_JSON, V_CIPHERTEXT, V_KEY_ID,
+                                DSL.inline(1L))
+                        .from(source))
+                .execute();
+    }
+
+    private static void updateRows(DSLContext tx, List<Object[]> rows) {
+        // Every value column is set, so a key may change its type; the rows were locked above.
+        int n = rows.size();
+        Long[] ids = new Long[n];
+        Long[] versions = new Long[n];
+        List<StoredValues> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            Object[] row = rows.get(i);
+            values.add((StoredValues) row[0]);
+            versions[i] = (Long) row[1];
+            ids[i] = (Long) row[2];
+        }
+        ValueArrays a = new ValueArrays(values);
+        Table<?> source = DSL.table("unnest(cast({0} as bigint[]), cast({1} as bigint[]), " + valueColumns(2) + ")",
+                        DSL.val(ids), DSL.val(versions), DSL.val(a.types), DSL.val(a.texts), DSL.val(a.integers),
+                        DSL.val(a.bools), DSL.val(a.jsons), DSL.val(a.ciphertexts), DSL.val(a.keyIds))
+                .as("v", names("id", "version"));
+        tx.update(PS)
+                .set(PS.VALUE_TYPE, V_TYPE)
+                .set(PS.TEXT_VALUE, V_TEXT)
+                .set(PS.INT_VALUE, V_INT)
+                .set(PS.BOOL_VALUE, V_BOOL)
+                .set(PS.JSON_VALUE, V_JSON)
+                .set(PS.SECRET_CIPHERTEXT, V_CIPHERTEXT)
+                .set(PS.SECRET_KEY_ID, V_KEY_ID)
+                .set(PS.VERSION, v("version", SQLDataType.BIGINT))
+                .set(PS.UPDATED_AT, DSL.currentOffsetDateTime())
+                .from(source)
+                .where(PS.ID.eq(v("id", SQLDataType.BIGINT)))
+                .execute();
+    }
+
+    /** Audit rows: actor, organization, provider, key, action, version. */
+    private static void insertAudit(DSLContext tx, List<Object[]> rows) {
+        int n = rows.size();
+        String[] actors = new String[n];
+        UUID[] orgs = new UUID[n];
+        String[] providers = new String[n];
+        String[] keys = new String[n];
+        String[] actions = new String[n];
+        Long[] versions = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Object[] row = rows.get(i);
+            actors[i] = (String) row[0];
+            orgs[i] = (UUID) row[1];
+            providers[i] = (String) row[2];
+            keys[i] = (String) row[3];
+            actions[i] = (String) row[4];
+            versions[i] = (Long) row[5];
+        }
+        Table<?> source = DSL.table("unnest(cast({0} as text[]), cast({1} as uuid[]), cast({2} as text[]),"
+                                + " cast({3} as text[]), cast({4} as text[]), cast({5} as bigint[]))",
+                        DSL.val(actors), DSL.val(orgs), DSL.val(providers), DSL.val(keys), DSL.val(actions), DSL.val(versions))
+                .as("v", "actor", "organization_id", "provider", "key", "action", "version");
+        tx.insertInto(AUDIT, AUDIT.ACTOR, AUDIT.ORGANIZATION_ID, AUDIT.PROVIDER, AUDIT.KEY, AUDIT.ACTION, AUDIT.VERSION)
+                .select(DSL.select(v("actor", SQLDataType.CLOB), v("organization_id", SQLDataType.UUID),
+                        v("provider", SQLDataType.CLOB), v("key", SQLDataType.CLOB), v("action", SQLDataType.CLOB),
+                        v("version", SQLDataType.BIGINT)).from(source))
+                .execute();
     }
 
     private void checkOrganizationsExist(DSLContext tx, List<OrganizationId> orgs) {

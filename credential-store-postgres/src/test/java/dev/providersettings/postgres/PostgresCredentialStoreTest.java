@@ -120,6 +120,32 @@ class PostgresCredentialStoreTest {
     }
 
     @Test
+    void awkwardValuesSurviveTheBulkArrays() {
+        OrganizationId org = db.createOrganization();
+        String awkward = "a \"quoted\", {braced} \\back\\slash, comma; 'single' \u00e9\u4e2d\n NULL";
+        byte[] binary = new byte[256];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = (byte) i;
+        }
+        var values = List.of(put("AWKWARD", text(awkward)), put("NULL_WORD", text("NULL")), put("EMPTY", text("")),
+                put("JSON", new StoredValue.Json("{\"a\": [1, \"x,}\"], \"b\": null}")),
+                put("NEGATIVE", new StoredValue.Integer(Long.MIN_VALUE)), put("FALSE", new StoredValue.Bool(false)),
+                put("BINARY", new StoredValue.Encrypted(new dev.providersettings.spi.EncryptedSecret("k1", binary))));
+        for (int round = 1; round <= 2; round++) { // insert, then update
+            store.save(new SettingsBatch(org, SCALEWAY, "t", values));
+            var loaded = store.load(org, SCALEWAY).settings();
+            assertThat(loaded.get("AWKWARD").value()).isEqualTo(text(awkward));
+            assertThat(loaded.get("NULL_WORD").value()).isEqualTo(text("NULL"));
+            assertThat(loaded.get("EMPTY").value()).isEqualTo(text(""));
+            assertThat(((StoredValue.Json) loaded.get("JSON").value()).value()).contains("x,}").contains("\"b\": null");
+            assertThat(loaded.get("NEGATIVE").value()).isEqualTo(new StoredValue.Integer(Long.MIN_VALUE));
+            assertThat(loaded.get("FALSE").value()).isEqualTo(new StoredValue.Bool(false));
+            assertThat(((StoredValue.Encrypted) loaded.get("BINARY").value()).secret().ciphertext()).isEqualTo(binary);
+            assertThat(loaded.get("AWKWARD").version()).isEqualTo(round);
+        }
+    }
+
+    @Test
     void aKeyMayChangeItsType() {
         OrganizationId org = db.createOrganization();
         store.save(batch(org, put("VALUE", text("10"))));
