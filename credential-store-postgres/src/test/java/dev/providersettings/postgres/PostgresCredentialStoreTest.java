@@ -146,6 +146,39 @@ class PostgresCredentialStoreTest {
     }
 
     @Test
+    void valuesNeverReachLogsEvenAtDebugLevel() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
+        ch.qos.logback.classic.Logger jooq = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("org.jooq");
+        var appender = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        appender.start();
+        var rootLevel = root.getLevel();
+        var jooqLevel = jooq.getLevel();
+        root.addAppender(appender);
+        root.setLevel(ch.qos.logback.classic.Level.TRACE);
+        jooq.setLevel(ch.qos.logback.classic.Level.TRACE);
+        try {
+            OrganizationId org = db.createOrganization();
+            store.save(batch(org, put("PROJECT", text("PLAINTEXT-MARKER")), put("SECRET", secret("k1", "CIPHER-MARKER"))));
+            store.load(org, SCALEWAY);
+            assertThatThrownBy(() -> store.save(batch(org, put("PROJECT", text("PLAINTEXT-MARKER-2"), 9))))
+                    .isInstanceOf(VersionConflictException.class);
+            store.saveAll(List.of(batch(org, put("PROJECT", text("PLAINTEXT-MARKER-3")))));
+            jooq.debug("capture works");
+        } finally {
+            root.detachAppender(appender);
+            root.setLevel(rootLevel);
+            jooq.setLevel(jooqLevel);
+        }
+        // the capture is live: jOOQ's loggers were at TRACE (they log every query with its binds unless the store
+        // turns execute logging off)
+        assertThat(appender.list).anyMatch(e -> e.getFormattedMessage().equals("capture works"));
+        String hexMarker = java.util.HexFormat.of().formatHex("CIPHER-MARKER".getBytes(StandardCharsets.UTF_8));
+        assertThat(appender.list).allSatisfy(event -> assertThat(event.getFormattedMessage())
+                .doesNotContain("PLAINTEXT-MARKER").doesNotContain("CIPHER-MARKER").doesNotContainIgnoringCase(hexMarker));
+        assertThat(store.toString()).doesNotContain("password");
+    }
+
+    @Test
     void aKeyMayChangeItsType() {
         OrganizationId org = db.createOrganization();
         store.save(batch(org, put("VALUE", text("10"))));
