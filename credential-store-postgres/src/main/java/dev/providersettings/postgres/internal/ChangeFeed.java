@@ -172,9 +172,7 @@ public final class ChangeFeed implements AutoCloseable {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
-            // close() interrupts to stop a backoff early; the loop re-checks `closed`
-            Thread.currentThread().interrupt();
-            Thread.interrupted();
+            // Only close() interrupts this thread we own, to cut a backoff short; the loop then sees `closed`.
         }
     }
 
