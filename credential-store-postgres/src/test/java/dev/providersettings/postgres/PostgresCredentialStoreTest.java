@@ -67,6 +67,28 @@ class PostgresCredentialStoreTest {
     }
 
     @Test
+    void loadIsOneStatementAndSaveAHandful() {
+        OrganizationId org = db.createOrganization();
+        CountingDataSource counting = new CountingDataSource(db.dataSource());
+        try (PostgresCredentialStore counted = PostgresCredentialStore.builder().dataSource(counting).schema(db.schema()).build()) {
+            counted.save(batch(org, put("A", text("a")), put("B", text("b"))));
+            int firstSave = counting.executions();
+            // existence check, lock, insert, audit
+            assertThat(firstSave).isEqualTo(4);
+            counting.reset();
+            counted.save(batch(org, put("A", text("a2"), 1), new SettingWrite("B", null, 1), put("C", text("c"))));
+            // existence check, lock, insert, update, delete, audit
+            assertThat(counting.executions()).isEqualTo(6);
+            counting.reset();
+            assertThat(counted.load(org, SCALEWAY).settings()).containsOnlyKeys("A", "C");
+            assertThat(counting.executions()).isEqualTo(1);
+            counting.reset();
+            assertThat(counted.load(OrganizationId.random(), SCALEWAY).organizationExists()).isFalse();
+            assertThat(counting.executions()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void savesAndLoadsEveryValueType() {
         OrganizationId org = db.createOrganization();
         Map<String, Long> versions = store.save(batch(org,
