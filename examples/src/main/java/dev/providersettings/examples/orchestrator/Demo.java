@@ -57,7 +57,7 @@ public final class Demo {
             e.printStackTrace();
             code = 2;
         }
-        // Exit explicitly: under `mvn exec:java` a library's stray non-daemon thread would keep Maven waiting.
+        // Exit explicitly: a library's stray non-daemon thread must not keep the process alive.
         System.exit(code);
     }
 

@@ -30,7 +30,7 @@ import static dev.providersettings.scaleway.ScalewayProvider.GB;
  * provider manager. {@link #run} is what a host service writes; {@link #main} only provides stand-ins (an embedded
  * Postgres and the fake Scaleway API with one API key) so that it runs anywhere:
  * <pre>
- * mvn -B -q -DskipTests install exec:java -pl examples -am -Ddemo.mainClass=dev.providersettings.examples.quickstart.Quickstart
+ * mvn -B -q -DskipTests install exec:exec -pl examples -am -Ddemo.mainClass=dev.providersettings.examples.quickstart.Quickstart
  * </pre>
  */
 public final class Quickstart {
