@@ -813,6 +813,9 @@ public final class PostgresCredentialStore implements CredentialStore {
                 properties.setProperty("password", p);
             }
             properties.setProperty("tcpKeepAlive", "true");
+            // Bounded waits, so a black-holed network shows up as a failure (and a reconnect) instead of a hang.
+            properties.setProperty("connectTimeout", "10");
+            properties.setProperty("socketTimeout", "30");
             properties.setProperty("ApplicationName", "provider-settings-change-feed");
             return () -> DriverManager.getConnection(finalUrl, properties);
         }
