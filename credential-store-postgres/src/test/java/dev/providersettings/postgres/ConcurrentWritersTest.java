@@ -73,6 +73,8 @@ class ConcurrentWritersTest {
                             break;
                         } catch (VersionConflictException e) {
                             conflicts.incrementAndGet();
+                            // what a real client does: read again after a short random pause
+                            Thread.sleep(java.util.concurrent.ThreadLocalRandom.current().nextInt(1, 4));
                         }
                     }
                 }
