@@ -81,6 +81,18 @@ class ChangeFeedTest {
     }
 
     @Test
+    void aBulkWriteOfManyOrganizationsSendsOneEverythingEvent() throws InterruptedException {
+        java.util.List<dev.providersettings.spi.SettingsBatch> batches = new java.util.ArrayList<>();
+        for (OrganizationId org : db.createOrganizations(1001)) {
+            batches.add(batch(org, put("A", text("seeded"))));
+        }
+        nodeA.saveAll(batches);
+        // the trigger collapses more than 1,000 (organization, provider) pairs into one "everything" per statement
+        assertThat(next()).isEqualTo(ChangeEvent.everything());
+        assertThat(eventsOfB.poll(500, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
     void theListenerSurvivesATerminatedBackend() throws InterruptedException {
         OrganizationId org = db.createOrganization();
         var sql = DSL.using(db.dataSource(), SQLDialect.POSTGRES);
