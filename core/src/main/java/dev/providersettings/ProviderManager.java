@@ -381,13 +381,16 @@ public final class ProviderManager implements AutoCloseable {
             return;
         }
         // Evicts the oldest loads; a scan is fine because it only happens on misses beyond the bound.
-        List<Slot> candidates = new ArrayList<>();
-        forEachSlot(candidates::add);
-        candidates.sort((a, b) -> Long.compare(loadedAtOf(a), loadedAtOf(b)));
-        for (Slot slot : candidates) {
+        // Load times are read once before sorting: other threads load and invalidate meanwhile, and a comparator
+        // reading them live breaks TimSort's contract ("Comparison method violates its general contract!").
+        List<Candidate> candidates = new ArrayList<>();
+        forEachSlot(slot -> candidates.add(new Candidate(slot, loadedAtOf(slot))));
+        candidates.sort((a, b) -> Long.compare(a.loadedAt(), b.loadedAt()));
+        for (Candidate candidate : candidates) {
             if (loadedCount.get() <= maximumSize) {
                 break;
             }
+            Slot slot = candidate.slot();
             if (slot != keep && slot.loaded != null) {
                 Loaded removed = LOADED.getAndSet(slot, null);
                 if (removed != null) {
@@ -399,6 +402,10 @@ public final class ProviderManager implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** A slot with its load time as read when eviction started. */
+    private record Candidate(Slot slot, long loadedAt) {
     }
 
     private static long loadedAtOf(Slot slot) {
