@@ -335,6 +335,19 @@ class PostgresCredentialStoreTest {
     }
 
     @Test
+    void anExhaustedPoolIsReportedAsUnavailable() throws Exception {
+        try (var tiny = PostgresDataSources.builder().jdbcUrl(db.jdbcUrl()).user(db.user()).password(db.password())
+                .maximumPoolSize(1).connectionTimeout(java.time.Duration.ofMillis(250)).build();
+             PostgresCredentialStore starved = PostgresCredentialStore.builder().dataSource(tiny).schema(db.schema()).build();
+             var held = tiny.getConnection()) {
+            assertThat(held.isValid(1)).isTrue();
+            assertThatThrownBy(() -> starved.load(OrganizationId.random(), SCALEWAY))
+                    .isInstanceOf(dev.providersettings.CredentialStoreUnavailableException.class)
+                    .hasCauseInstanceOf(java.sql.SQLTransientConnectionException.class);
+        }
+    }
+
+    @Test
     void aClosedStoreSaysSo() {
         PostgresCredentialStore closed = db.storeBuilder().build();
         closed.close();
