@@ -64,8 +64,18 @@ public final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCa
     private HikariDataSource dataSource;
     private final List<HikariDataSource> extraPools = new ArrayList<>();
 
+    private final java.util.Map<String, String> environment;
+    private final java.util.Properties properties;
+
     /** An extension with the defaults (migrated schema with the minimal organizations table). */
     public PostgresTestDatabase() {
+        this(System.getenv(), System.getProperties());
+    }
+
+    /** With an explicit environment and system properties (tests of the server choice). */
+    PostgresTestDatabase(java.util.Map<String, String> environment, java.util.Properties properties) {
+        this.environment = environment;
+        this.properties = properties;
     }
 
     @Override
@@ -83,7 +93,7 @@ public final class PostgresTestDatabase implements BeforeAllCallback, AfterAllCa
         if (dataSource != null) {
             return;
         }
-        server = chooseServer(System.getenv(), System.getProperties());
+        server = chooseServer(environment, properties);
         schema = "ps_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
         dataSource = PostgresDataSources.builder().jdbcUrl(server.jdbcUrl()).user(server.user())
                 .password(server.password()).maximumPoolSize(10).minimumIdle(0).poolName("test-" + schema).build();

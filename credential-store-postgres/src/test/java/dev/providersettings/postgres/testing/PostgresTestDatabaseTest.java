@@ -46,6 +46,26 @@ class PostgresTestDatabaseTest {
     }
 
     @Test
+    void aServerGivenByUrlGetsItsOwnMigratedSchema(PostgresTestDatabase shared) {
+        // the shared embedded server stands in for "any server"
+        PostgresTestDatabase byUrl = new PostgresTestDatabase(Map.of(
+                PostgresTestDatabase.URL_ENV, shared.jdbcUrl(),
+                PostgresTestDatabase.USER_ENV, shared.user(),
+                PostgresTestDatabase.PASSWORD_ENV, shared.password()), new Properties());
+        byUrl.start();
+        try {
+            assertThat(byUrl.schema()).isNotEqualTo(shared.schema());
+            OrganizationId org = byUrl.createOrganization();
+            try (PostgresCredentialStore store = byUrl.storeBuilder().build()) {
+                assertThat(store.load(org, dev.providersettings.ProviderCode.of("scaleway")).organizationExists()).isTrue();
+            }
+        } finally {
+            byUrl.stop();
+        }
+        assertThatThrownBy(byUrl::dataSource).isInstanceOf(ConfigurationException.class);
+    }
+
+    @Test
     void testcontainersWithoutDockerFailsWithAClearMessage() {
         assertThatThrownBy(() -> PostgresTestDatabase.chooseServer(Map.of(), properties("testcontainers")))
                 .isInstanceOf(ConfigurationException.class)
