@@ -71,7 +71,9 @@ public final class SqlErrors {
 
     /** Whether repeating the whole transaction may succeed (a concurrent insert of the same key, a deadlock). */
     public static boolean isRetryableConflict(Throwable error) {
-        return RETRYABLE_STATES.contains(sqlState(error));
+        // Set.of(...).contains(null) throws: a failure without SQLState (HikariCP's pool timeout) is no conflict.
+        String state = sqlState(error);
+        return state != null && RETRYABLE_STATES.contains(state);
     }
 
     /** Whether a foreign key was violated (an unknown organization). */
