@@ -3,9 +3,11 @@ package dev.providersettings.examples.orchestrator;
 import dev.providersettings.scaleway.CreateServerRequest;
 import dev.providersettings.scaleway.ScalewayException;
 import dev.providersettings.scaleway.ScalewayProvider;
+import dev.providersettings.scaleway.ScalewayTransportException;
 import dev.providersettings.scaleway.ScalewayWaitException;
 import dev.providersettings.scaleway.Server;
 import dev.providersettings.scaleway.ServerAction;
+import dev.providersettings.scaleway.ServerFilter;
 import dev.providersettings.scaleway.ServerVolume;
 import dev.providersettings.scaleway.Volume;
 
@@ -20,8 +22,9 @@ import java.util.List;
  * <p>No organization, or an organization without credentials, fails the instance at once with a clear error code
  * and message; no other organization's credentials are ever tried. Transient provider failures are retried on a
  * later pass (up to {@link JobContext#MAX_ATTEMPTS}); every wait is bounded by {@code waitTimeout}. The server id is
- * recorded as soon as it exists, so a retry (or another node taking over an expired claim) continues with that
- * server instead of creating a second one.
+ * recorded as soon as it exists, and the server is tagged with the instance id, so a retry (or another node taking
+ * over an expired claim) continues with that server — even when the create's answer was lost — instead of creating
+ * a second one.
  */
 final class ProvisioningJob implements Job {
     static final String NAME = "provisioning";
@@ -65,6 +68,21 @@ final class ProvisioningJob implements Job {
         try {
             String serverId = instance.providerServerId();
             if (serverId == null) {
+                // A server created by an earlier attempt whose answer was lost (timeout, crash before recording it)
+                // carries this instance's tag: adopt it instead of creating a second one.
+                Server earlier = scaleway.listServers(zone, ServerFilter.project(scaleway.projectId().toString())
+                        .withTags(instanceTag(instance))).stream().findFirst().orElse(null);
+                if (earlier != null) {
+                    serverId = earlier.id();
+                    ServerVolume root = earlier.rootVolume();
+                    if (!instances.recordServer(instance.id(), context.node(), serverId, root == null ? null : root.id())) {
+                        return;
+                    }
+                    context.events().record(NAME, instance.id(), instance.organization(), "adopted server " + serverId
+                            + " created by an earlier attempt, with " + ProviderResolution.credentials(scaleway));
+                }
+            }
+            if (serverId == null) {
                 // The boot volume starts at the type's smallest size (what the image needs) and is then grown to the
                 // requested size through the Block Storage API, as the origin's flow does.
                 HostDatabase.Catalog.InstanceType type = catalog.instanceTypes().get(instance.commercialType());
@@ -72,7 +90,7 @@ final class ProvisioningJob implements Job {
                 Server created = scaleway.createServer(zone, CreateServerRequest.builder(instance.name(), instance.commercialType())
                         .image(context.image())
                         .volume(CreateServerRequest.VolumeTemplate.newSbs(bootBytes, true))
-                        .tags("provider-settings-example", "instance=" + instance.id())
+                        .tags("provider-settings-example", instanceTag(instance))
                         .build());
                 serverId = created.id();
                 ServerVolume root = created.rootVolume();
@@ -120,9 +138,18 @@ final class ProvisioningJob implements Job {
         }
     }
 
-    /** Worth another pass: retryable errors (network, 429, 5xx) and waits that ran out of time. */
+    /**
+     * Worth another pass: retryable errors (network, 429, 5xx), waits that ran out of time, and a create whose answer
+     * was lost (the next pass adopts the server if it was created, by its tag).
+     */
     static boolean isTransient(ScalewayException e) {
-        return e.isRetryable() || (e instanceof ScalewayWaitException w && w.timedOut());
+        return e.isRetryable() || (e instanceof ScalewayWaitException w && w.timedOut())
+                || e instanceof ScalewayTransportException;
+    }
+
+    /** The tag that ties a server to its instance row. */
+    static String instanceTag(Instance instance) {
+        return "instance=" + instance.id();
     }
 
     private void fail(Instance instance, String code, String message) {

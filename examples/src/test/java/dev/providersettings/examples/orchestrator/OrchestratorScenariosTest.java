@@ -3,9 +3,11 @@ package dev.providersettings.examples.orchestrator;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.providersettings.SeedReport;
 import dev.providersettings.postgres.testing.PostgresTestDatabase;
+import dev.providersettings.scaleway.CreateServerRequest;
 import dev.providersettings.scaleway.CreateVolumeRequest;
 import dev.providersettings.scaleway.ScalewayProvider;
 import dev.providersettings.scaleway.ScalewaySettings;
+import dev.providersettings.scaleway.Server;
 import dev.providersettings.scaleway.ServerAction;
 import dev.providersettings.scaleway.Volume;
 import dev.providersettings.scaleway.fake.FakeScaleway;
@@ -249,6 +251,27 @@ class OrchestratorScenariosTest {
         assertThat(fake.server(UUID.fromString(node.instances().find(id).orElseThrow().providerServerId()))).isPresent();
         long servers = countServersNamed(globex, "fr-par-2", "globex-flaky");
         assertThat(servers).isEqualTo(1);
+    }
+
+    @Test
+    void aServerCreatedByAnEarlierAttemptIsAdoptedNotCreatedAgain() {
+        // As if a node created the server and died before recording its id: the server carries the instance's tag.
+        UUID id = node.instances().insertLegacy(acme.organization, "acme-adopted", "fr-par-1", "DEV1-S", 30);
+        ScalewayProvider scaleway = node.manager().get(acme.organization, "scaleway", ScalewayProvider.class);
+        Server earlier = scaleway.createServer("fr-par-1", CreateServerRequest.builder("acme-adopted", "DEV1-S")
+                .image(infrastructure.serverImage())
+                .volume(CreateServerRequest.VolumeTemplate.newSbs(20 * GB, true))
+                .tags("instance=" + id)
+                .build());
+
+        runUntil(node, () -> status(node, id) != Instance.Status.PROVISIONING);
+
+        Instance row = node.instances().find(id).orElseThrow();
+        assertThat(row.status()).isEqualTo(Instance.Status.READY);
+        assertThat(row.providerServerId()).isEqualTo(earlier.id());
+        assertThat(fake.requests().stream().filter(r -> r.method().equals("POST") && r.path().endsWith("/servers")
+                && r.body().contains("acme-adopted"))).hasSize(1);
+        assertThat(fake.volume(UUID.fromString(row.bootVolumeId())).orElseThrow().path("size").asLong()).isEqualTo(30 * GB);
     }
 
     @Test
