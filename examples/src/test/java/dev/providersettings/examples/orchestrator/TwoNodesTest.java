@@ -115,7 +115,7 @@ class TwoNodesTest {
 
         // Globex rotates its Scaleway key through node A.
         String newSecret = UUID.randomUUID().toString();
-        String newAccess = "SCW" + UUID.randomUUID().toString().replace("-", "").toUpperCase().substring(0, 17);
+        String newAccess = "SCW" + UUID.randomUUID().toString().replace("-", "").toUpperCase(java.util.Locale.ROOT).substring(0, 17);
         fake.addApiKey(newAccess, newSecret, globex.project, globex.project);
         first.manager().settings().update("rotation-test", globex.organization, "scaleway", SettingsUpdate.builder()
                 .setSecret(ScalewaySettings.SECRET_KEY, Secret.of(newSecret))
