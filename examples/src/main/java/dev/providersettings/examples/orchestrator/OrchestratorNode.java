@@ -144,10 +144,7 @@ public final class OrchestratorNode implements AutoCloseable {
      */
     static SeedReport seed(OrchestratorConfig config, ProviderManager manager) {
         List<SecretSource> sources = new ArrayList<>();
-        config.secretsDir().ifPresent(dir -> {
-            sources.add(SecretSource.perOrganizationDirectory(dir));
-            sources.add(KeyFileSource.of(dir));
-        });
+        config.secretsDir().ifPresent(dir -> sources.add(SecretSource.perOrganizationDirectory(dir)));
         if (config.seedFromEnvironment()) {
             sources.add(SecretSource.environment(System.getenv()));
         }
