@@ -25,6 +25,10 @@ import dev.providersettings.spi.StoredSettings;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.JSONB;
+import org.jooq.Record;
+import org.jooq.ResultQuery;
+import org.jooq.Results;
 import org.jooq.SQLDialect;
 import org.jooq.Table;
 import org.jooq.conf.MappedSchema;
@@ -39,6 +43,7 @@ import org.slf4j.LoggerFactory;
 import javax.sql.DataSource;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -73,6 +78,11 @@ import static dev.providersettings.postgres.internal.jooq.Tables.PROVIDER_SETTIN
  *       call after the database is back succeeds.</li>
  * </ul>
  *
+ * <p><b>Row-level security</b> (opt-in, {@link Builder#rowLevelSecurity(boolean)}): every operation declares in its
+ * own transaction which rows it may touch, one organization's or, for cross-organization maintenance (bulk reads,
+ * seeding several organizations, the rewrap search), all; the policies created by the migrations then hide every
+ * other row from a role without {@code BYPASSRLS}, even if a query forgot its organization filter.
+ *
  * <p><b>Ownership.</b> A {@link DataSource} handed to {@link Builder#dataSource(DataSource)} belongs to the caller
  * and is never closed here; a pool the store builds itself ({@link Builder#jdbc(String, String, String)}) is closed
  * by {@link #close()}, as is the change feed's dedicated connection.
@@ -96,6 +106,13 @@ public final class PostgresCredentialStore implements CredentialStore {
     /** Organizations per array-parameter query. */
     private static final int ORGANIZATIONS_PER_QUERY = 5000;
     private static final String UNKNOWN_ACTOR = "unknown";
+    /**
+     * Declares the transaction's rows for the row-level security policies ({@code V5__row_level_security_policies}).
+     * Both variables are set every time, transaction-local ({@code is_local = true}), so nothing carries over to the
+     * next user of a pooled connection.
+     */
+    private static final String SET_SCOPE = "select set_config('" + PostgresMigrations.ORGANIZATION_SETTING
+            + "', {0}, true), set_config('" + PostgresMigrations.MAINTENANCE_SETTING + "', {1}, true)";
 
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
@@ -106,11 +123,26 @@ public final class PostgresCredentialStore implements CredentialStore {
     private final Field<UUID> organizationId;
     private final List<Consumer<ChangeEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ChangeFeed changeFeed;
+    private final boolean rowLevelSecurity;
     private volatile boolean closed;
+
+    /** The rows an operation may touch under row-level security: one organization's, or all of them. */
+    private record Scope(String organization, String maintenance) {
+        static final Scope MAINTENANCE = new Scope("", "on");
+
+        static Scope of(OrganizationId organization) {
+            return new Scope(organization.value().toString(), "off");
+        }
+
+        static Scope of(List<OrganizationId> organizations) {
+            return organizations.size() == 1 ? of(organizations.get(0)) : MAINTENANCE;
+        }
+    }
 
     private PostgresCredentialStore(Builder builder, DataSource dataSource, HikariDataSource ownedPool) {
         this.dataSource = dataSource;
         this.ownedPool = ownedPool;
+        this.rowLevelSecurity = builder.rowLevelSecurity;
         this.schema = builder.schema;
         this.organizationsTableName = PostgresMigrations.qualify(schema, builder.organizationsTable);
         List<String> tableParts = Identifiers.checkQualified("organizations table", organizationsTableName);
@@ -165,24 +197,25 @@ public final class PostgresCredentialStore implements CredentialStore {
         try {
             for (List<OrganizationId> chunk : chunks(distinct, ORGANIZATIONS_PER_QUERY)) {
                 // One statement: the organization row tells whether it exists, the joined rows are its settings.
-                var rows = dsl.select(organizationId, PS.KEY, PS.VALUE_TYPE, PS.TEXT_VALUE, PS.INT_VALUE,
+                var query = dsl.select(organizationId, PS.KEY, PS.VALUE_TYPE, PS.TEXT_VALUE, PS.INT_VALUE,
                                 PS.BOOL_VALUE, PS.JSON_VALUE, PS.SECRET_CIPHERTEXT, PS.SECRET_KEY_ID, PS.VERSION,
                                 PS.UPDATED_AT)
                         .from(organizations)
                         .leftJoin(PS).on(PS.ORGANIZATION_ID.eq(organizationId).and(PS.PROVIDER.eq(provider.value())))
                         .where(chunk.size() == 1
                                 ? organizationId.eq(chunk.get(0).value())
-                                : organizationId.eq(DSL.any(uuids(chunk))))
-                        .fetch();
-                for (var row : rows) {
-                    OrganizationId org = OrganizationId.of(row.value1());
+                                : organizationId.eq(DSL.any(uuids(chunk))));
+                for (Record row : fetch(Scope.of(chunk), query)) {
+                    OrganizationId org = OrganizationId.of(row.get(0, UUID.class));
                     exists.put(org, true);
                     Map<String, StoredSetting> map = settings.computeIfAbsent(org, o -> new HashMap<>());
-                    if (row.value2() != null) {
-                        map.put(row.value2(), new StoredSetting(row.value2(),
-                                StoredValues.read(row.value3(), row.value4(), row.value5(), row.value6(), row.value7(),
-                                        row.value8(), row.value9()),
-                                row.value10(), row.value11().toInstant()));
+                    String key = row.get(1, String.class);
+                    if (key != null) {
+                        map.put(key, new StoredSetting(key,
+                                StoredValues.read(row.get(2, String.class), row.get(3, String.class),
+                                        row.get(4, Long.class), row.get(5, Boolean.class), row.get(6, JSONB.class),
+                                        row.get(7, byte[].class), row.get(8, String.class)),
+                                row.get(9, Long.class), row.get(10, OffsetDateTime.class).toInstant()));
                     }
                 }
             }
@@ -224,14 +257,21 @@ public final class PostgresCredentialStore implements CredentialStore {
         }
         checkOpen();
         try {
-            return dsl.select(PS.ORGANIZATION_ID, PS.PROVIDER, PS.KEY, PS.VERSION, PS.SECRET_KEY_ID, PS.SECRET_CIPHERTEXT)
+            var query = dsl.select(PS.ORGANIZATION_ID, PS.PROVIDER, PS.KEY, PS.VERSION, PS.SECRET_KEY_ID,
+                            PS.SECRET_CIPHERTEXT)
                     .from(PS)
                     .where(PS.VALUE_TYPE.eq("secret"))
                     .and(PS.SECRET_KEY_ID.ne(keyId))
                     .orderBy(PS.ID)
-                    .limit(limit)
-                    .fetch(r -> new SecretRef(OrganizationId.of(r.value1()), ProviderCode.of(r.value2()), r.value3(),
-                            r.value4(), new EncryptedSecret(r.value5(), r.value6())));
+                    .limit(limit);
+            // Cross-organization by nature (a rotation rewraps everyone's secrets): a maintenance read.
+            List<SecretRef> result = new ArrayList<>();
+            for (Record r : fetch(Scope.MAINTENANCE, query)) {
+                result.add(new SecretRef(OrganizationId.of(r.get(0, UUID.class)), ProviderCode.of(r.get(1, String.class)),
+                        r.get(2, String.class), r.get(3, Long.class),
+                        new EncryptedSecret(r.get(4, String.class), r.get(5, byte[].class))));
+            }
+            return result;
         } catch (RuntimeException e) {
             throw SqlErrors.translate("search of secrets to rewrap", e);
         }
@@ -262,6 +302,7 @@ public final class PostgresCredentialStore implements CredentialStore {
         try {
             deleted = dsl.transactionResult(configuration -> {
                 DSLContext tx = DSL.using(configuration);
+                setScope(tx, Scope.of(organization));
                 var rows = tx.deleteFrom(PS)
                         .where(PS.ORGANIZATION_ID.eq(organization.value()))
                         .and(PS.PROVIDER.eq(provider.value()))
@@ -353,6 +394,7 @@ public final class PostgresCredentialStore implements CredentialStore {
 
     private List<Map<String, Long>> applyInTransaction(DSLContext tx, List<SettingsBatch> batches) {
         List<OrganizationId> orgs = batches.stream().map(SettingsBatch::organization).distinct().toList();
+        setScope(tx, Scope.of(orgs));
         checkOrganizationsExist(tx, orgs);
 
         // Lock every row the batches may touch, in a fixed order (fewer deadlocks between concurrent batches).
@@ -606,6 +648,32 @@ public final class PostgresCredentialStore implements CredentialStore {
         }
     }
 
+    /**
+     * Runs a read. With row-level security the scope is set in the same round trip and the same (implicit)
+     * transaction: two statements in one JDBC execution ({@code set_config(...); select ...}), which pgjdbc sends
+     * before a single Sync, so Postgres runs them in order inside one transaction and the transaction-local setting
+     * is gone afterwards. (A single statement cannot do it reliably: Postgres does not promise to evaluate a
+     * {@code set_config} in one part of a query before the policy's {@code current_setting} in another.)
+     */
+    private List<? extends Record> fetch(Scope scope, ResultQuery<? extends Record> query) {
+        if (!rowLevelSecurity) {
+            return query.fetch();
+        }
+        Results results = dsl.fetchMany(SET_SCOPE + "; {2}", DSL.val(scope.organization()),
+                DSL.val(scope.maintenance()), query);
+        if (results.size() != 2) {
+            throw new IllegalStateException("expected 2 result sets from the scoped read, got " + results.size());
+        }
+        return results.get(1);
+    }
+
+    /** Declares the transaction's rows for the row-level security policies (no-op when it is off). */
+    private void setScope(DSLContext tx, Scope scope) {
+        if (rowLevelSecurity) {
+            tx.fetch(SET_SCOPE, DSL.val(scope.organization()), DSL.val(scope.maintenance()));
+        }
+    }
+
     private MissingOrganizationException missingOrganization(OrganizationId org, Throwable cause) {
         MissingOrganizationException e = new MissingOrganizationException(org, "organization "
                 + (org == null ? "of the batch" : org.toString()) + " does not exist in " + organizationsTableName
@@ -671,7 +739,8 @@ public final class PostgresCredentialStore implements CredentialStore {
     @Override
     public String toString() {
         return "PostgresCredentialStore[schema=" + (schema == null ? "<search_path>" : schema)
-                + ", organizations=" + organizationsTableName + ", changeFeed=" + (changeFeed != null) + "]";
+                + ", organizations=" + organizationsTableName + ", changeFeed=" + (changeFeed != null)
+                + ", rowLevelSecurity=" + rowLevelSecurity + "]";
     }
 
     // ---------------------------------------------------------------------------------------------- helpers
@@ -699,6 +768,7 @@ public final class PostgresCredentialStore implements CredentialStore {
         private String organizationsIdColumn = "id";
         private boolean migrate;
         private boolean createOrganizationsTable;
+        private boolean rowLevelSecurity;
         private boolean changeFeed;
         private String feedUrl;
         private String feedUser;
@@ -748,6 +818,20 @@ public final class PostgresCredentialStore implements CredentialStore {
         /** With {@link #migrate(boolean)}: create a minimal organizations table if there is none (default false). */
         public Builder createOrganizationsTable(boolean value) {
             this.createOrganizationsTable = value;
+            return this;
+        }
+
+        /**
+         * Opt-in row-level security (default false). Every operation then sets, in its own transaction, the
+         * organization it works on ({@code provider_settings.organization_id}) or, for cross-organization maintenance
+         * (bulk reads of several organizations, {@code saveAll} over several organizations, the rewrap search),
+         * {@code provider_settings.maintenance = 'on'}; the policies let a role without {@code BYPASSRLS} see and
+         * write nothing else. With {@link #migrate(boolean) migrate(true)} it also enables row-level security on the
+         * tables ({@link PostgresMigrations.Builder#rowLevelSecurity(boolean)}). Costs: a {@code load} stays one
+         * round trip (two statements in one execution); a write transaction gains one statement.
+         */
+        public Builder rowLevelSecurity(boolean value) {
+            this.rowLevelSecurity = value;
             return this;
         }
 
@@ -836,6 +920,7 @@ public final class PostgresCredentialStore implements CredentialStore {
                     PostgresMigrations.builder().dataSource(ds).schema(schema)
                             .organizationsTable(organizationsTable, organizationsIdColumn)
                             .createOrganizationsTable(createOrganizationsTable)
+                            .rowLevelSecurity(rowLevelSecurity)
                             .build().migrate();
                 }
                 return new PostgresCredentialStore(this, ds, owned);

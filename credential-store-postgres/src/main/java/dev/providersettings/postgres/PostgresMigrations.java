@@ -28,6 +28,15 @@ public final class PostgresMigrations {
     public static final String LOCATION = "classpath:db/provider-settings/migration";
     /** The library's own Flyway history table. */
     public static final String HISTORY_TABLE = "provider_settings_schema_history";
+    /**
+     * The opt-in location that enables row-level security on the settings and audit tables (a repeatable migration
+     * applied after those of {@value #LOCATION}, which create the policies). See {@link Builder#rowLevelSecurity}.
+     */
+    public static final String ROW_LEVEL_SECURITY_LOCATION = "classpath:db/provider-settings/row-level-security";
+    /** The transaction-local setting naming the organization whose rows row-level security lets through. */
+    public static final String ORGANIZATION_SETTING = "provider_settings.organization_id";
+    /** The transaction-local setting that, when {@code on}, lets a maintenance operation through to every row. */
+    public static final String MAINTENANCE_SETTING = "provider_settings.maintenance";
     /** The NOTIFY channel the triggers publish changes on. */
     public static final String CHANNEL = "provider_settings_changed";
 
@@ -36,12 +45,14 @@ public final class PostgresMigrations {
     private final String organizationsTable;
     private final String organizationsIdColumn;
     private final boolean createOrganizationsTable;
+    private final boolean rowLevelSecurity;
 
     private PostgresMigrations(Builder builder) {
         this.dataSource = Objects.requireNonNull(builder.dataSource, "dataSource");
         this.schema = builder.schema;
         this.organizationsIdColumn = builder.organizationsIdColumn;
         this.createOrganizationsTable = builder.createOrganizationsTable;
+        this.rowLevelSecurity = builder.rowLevelSecurity;
         this.organizationsTable = qualify(schema, builder.organizationsTable);
     }
 
@@ -77,7 +88,10 @@ public final class PostgresMigrations {
     public int migrate() {
         var configuration = Flyway.configure()
                 .dataSource(dataSource)
-                .locations(LOCATION)
+                .locations(rowLevelSecurity ? new String[]{LOCATION, ROW_LEVEL_SECURITY_LOCATION} : new String[]{LOCATION})
+                // A run without the row-level security location after one with it must not fail validation: the
+                // repeatable migration that enabled it is then simply not resolved (disabling is a manual step).
+                .ignoreMigrationPatterns("*:future", "repeatable:missing")
                 .table(HISTORY_TABLE)
                 // The host's tables already live in the schema; our own history table decides what is pending.
                 .baselineOnMigrate(true)
@@ -106,6 +120,7 @@ public final class PostgresMigrations {
         private String organizationsTable = "organizations";
         private String organizationsIdColumn = "id";
         private boolean createOrganizationsTable;
+        private boolean rowLevelSecurity;
 
         private Builder() {
         }
@@ -136,6 +151,19 @@ public final class PostgresMigrations {
         /** Whether to create a minimal organizations table when it does not exist (hosts without one; default false). */
         public Builder createOrganizationsTable(boolean value) {
             this.createOrganizationsTable = value;
+            return this;
+        }
+
+        /**
+         * Whether to also apply {@value PostgresMigrations#ROW_LEVEL_SECURITY_LOCATION}: enables (and forces) row-level security on
+         * {@code provider_settings} and {@code provider_settings_audit}, so a role without {@code BYPASSRLS} sees
+         * only the rows of the organization its transaction set. Every store on this schema must then be built with
+         * {@link PostgresCredentialStore.Builder#rowLevelSecurity(boolean) rowLevelSecurity(true)}. Default false.
+         * Turning it off again is manual ({@code ALTER TABLE ... NO FORCE ROW LEVEL SECURITY, DISABLE ROW LEVEL
+         * SECURITY}); see the module README.
+         */
+        public Builder rowLevelSecurity(boolean value) {
+            this.rowLevelSecurity = value;
             return this;
         }
 

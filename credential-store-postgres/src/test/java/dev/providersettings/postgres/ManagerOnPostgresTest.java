@@ -53,9 +53,19 @@ class ManagerOnPostgresTest {
     private PostgresCredentialStore store;
     private ProviderManager manager;
 
+    /** The store under test (overridden to run the same scenarios under row-level security). */
+    PostgresCredentialStore.Builder storeBuilder() {
+        return db.storeBuilder();
+    }
+
+    /** A second node's store builder, on a pool of its own. */
+    PostgresCredentialStore.Builder secondNodeStoreBuilder() {
+        return PostgresCredentialStore.builder().dataSource(db.newPool(2)).schema(db.schema());
+    }
+
     @BeforeEach
     void open() {
-        store = db.storeBuilder().build();
+        store = storeBuilder().build();
         manager = manager(store, KeyRing.builder().primary("k1", k1).add("k2", k2).build());
     }
 
@@ -155,8 +165,7 @@ class ManagerOnPostgresTest {
     @Test
     void aWriteThroughManagerAInvalidatesManagerBOnAnotherPool() throws InterruptedException {
         OrganizationId org = withCredentials(db.createOrganization());
-        try (PostgresCredentialStore storeB = PostgresCredentialStore.builder().dataSource(db.newPool(2))
-                .schema(db.schema()).changeFeed(true).build();
+        try (PostgresCredentialStore storeB = secondNodeStoreBuilder().changeFeed(true).build();
              ProviderManager managerB = manager(storeB, KeyRing.builder().primary("k1", k1).add("k2", k2).build())) {
             TestClient cachedOnB = client(managerB, org);
             assertThat(cachedOnB.secretKey()).isEqualTo(TestWorld.secretKey(org, "v1"));
