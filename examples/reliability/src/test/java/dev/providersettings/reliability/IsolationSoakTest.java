@@ -90,6 +90,7 @@ class IsolationSoakTest {
     void everyResolvedClientCarriesItsOwnOrganizationsCredentials() throws Exception {
         int organizations = Scale.pick("isolation.organizations", 1000, 1000);
         long resolutions = Scale.pick("isolation.resolutions", 100_000, 1_200_000);
+        int rotationCount = Scale.pick("isolation.rotations", 2, 5);
         List<OrganizationId> ids = db.createOrganizations(organizations);
         Map<OrganizationId, Org> orgs = new HashMap<>();
         for (OrganizationId id : ids) {
@@ -206,8 +207,9 @@ class IsolationSoakTest {
                 }));
             }
             workers.add(pool.submit(() -> {
-                // Rotate the key ring at 30 % and 65 % of the resolutions, each time re-encrypting everything.
-                for (double mark : new double[]{0.30, 0.65}) {
+                // Rotate the key ring at evenly spaced points of the run, each time re-encrypting everything.
+                for (int k = 1; k <= rotationCount; k++) {
+                    double mark = (double) k / (rotationCount + 1);
                     while (done.get() < resolutions * mark && !readersDone.get()) {
                         Thread.sleep(5);
                     }
@@ -284,7 +286,7 @@ class IsolationSoakTest {
             assertThat(finalMismatches).isZero();
             assertThat(duplicates).isZero();
             assertThat(mutations.get()).isPositive();
-            assertThat(rotations.get()).isEqualTo(2);
+            assertThat(rotations.get()).isEqualTo(rotationCount);
             assertThat(rewrapped.get()).isGreaterThanOrEqualTo(organizations);
         } finally {
             factoryA.close();
