@@ -64,6 +64,7 @@ public final class BenchmarksMain {
 
         Summary summary = new Summary(full ? "full" : "quick");
         for (String group : groups) {
+            summary.note(group + ": started " + Instant.now() + ", load average (1/5/15 min) " + Summary.loadAverage());
             switch (group) {
                 case "warm" -> {
                     for (int threads : new int[]{1, 2}) {
@@ -86,11 +87,22 @@ public final class BenchmarksMain {
     /** Groups other than warm resolve (filled in by the other benchmarks). */
     static void runGroup(String group, Path out, boolean full, Summary summary) throws Exception {
         switch (group) {
-            case "cold" -> summary.cold(run(out, "cold", ColdResolveBenchmark.class, full, 1,
-                    options -> options.timeUnit(java.util.concurrent.TimeUnit.MICROSECONDS)), out);
+            case "cold" -> {
+                // jOOQ's deep call tree needs thousands of calls before C2 compiles it: a longer warm-up.
+                List<RunResult> results = run(out, "cold", ColdResolveBenchmark.class, full, 1,
+                        options -> options.warmupIterations(full ? 15 : 10));
+                System.out.println("# interleaved check: cold resolve");
+                summary.coldCheck(InterleavedCheck.cold());
+                summary.cold(results, out);
+            }
             case "seed" -> summary.seed(run(out, "seed", SeedingBenchmark.class, full, 1, options -> options));
-            case "scaleway" -> summary.scaleway(run(out, "scaleway", ScalewayClientBenchmark.class, full, 1,
-                    options -> options.timeUnit(java.util.concurrent.TimeUnit.MICROSECONDS)));
+            case "scaleway" -> {
+                List<RunResult> results = run(out, "scaleway", ScalewayClientBenchmark.class, full, 1,
+                        options -> options.warmupIterations(full ? 15 : 10));
+                System.out.println("# interleaved check: Scaleway client");
+                summary.scalewayCheck(InterleavedCheck.scaleway());
+                summary.scaleway(results);
+            }
             case "xnode" -> summary.crossNode(CrossNodeInvalidation.run(full ? 1000 : 300));
             case "memory" -> summary.memory(MemoryFootprint.runInChildJvm(BenchEnvironment.MAX_ORGANIZATIONS));
             default -> throw new IllegalArgumentException(group);

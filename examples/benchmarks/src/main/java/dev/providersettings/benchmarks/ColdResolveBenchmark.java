@@ -1,10 +1,15 @@
 package dev.providersettings.benchmarks;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.providersettings.AesGcmSecretCipher;
 import dev.providersettings.OrganizationId;
+import dev.providersettings.ProviderSettings;
 import dev.providersettings.ProviderManager;
 import dev.providersettings.postgres.PostgresCredentialStore;
 import dev.providersettings.scaleway.ScalewayProvider;
+import dev.providersettings.scaleway.ScalewayProviderFactory;
+import dev.providersettings.spi.EncryptedSecret;
+import dev.providersettings.spi.SecretContext;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -21,7 +26,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -38,8 +46,15 @@ public class ColdResolveBenchmark {
     static final String STATEMENTS_FILE = "cold-statements.txt";
     private static final int ORGANIZATIONS = 1000;
     private static final String PK_SQL = "SELECT id, name FROM " + BenchEnvironment.SCHEMA + ".organizations WHERE id = ?";
+    /** The store's load query, as jOOQ renders it, written out once. */
+    private static final String LOAD_SQL = "SELECT o.id, ps.key, ps.value_type, ps.text_value, ps.secret_ciphertext, "
+            + "ps.secret_key_id, ps.version, ps.updated_at FROM " + BenchEnvironment.SCHEMA + ".organizations AS o "
+            + "LEFT JOIN " + BenchEnvironment.SCHEMA + ".provider_settings AS ps "
+            + "ON ps.organization_id = o.id AND ps.provider = ? WHERE o.id = ?";
 
     HikariDataSource pool;
+    ScalewayProviderFactory factory;
+    AesGcmSecretCipher cipher;
     CountingDataSource counting;
     PostgresCredentialStore store;
     ProviderManager manager;
@@ -56,6 +71,8 @@ public class ColdResolveBenchmark {
         counting = new CountingDataSource(pool);
         store = BenchEnvironment.store(counting.dataSource(), BenchEnvironment.SCHEMA);
         manager = BenchEnvironment.manager(store);
+        factory = ScalewayProviderFactory.builder().build();
+        cipher = BenchEnvironment.cipher();
     }
 
     /** Counts only the library's statements: the baseline uses the pool directly. */
@@ -86,6 +103,7 @@ public class ColdResolveBenchmark {
     public void tearDown() {
         manager.close();
         store.close();
+        factory.close();
         pool.close();
     }
 
@@ -109,6 +127,34 @@ public class ColdResolveBenchmark {
         ScalewayProvider provider = manager.get(org, "scaleway", ScalewayProvider.class);
         resolves.increment();
         return provider;
+    }
+
+    /**
+     * Reference, not a target: the same work as a cold resolve (the store's query, decrypt, create) with the query
+     * written once and sent through plain JDBC — what the store's load costs without jOOQ's per-call rendering.
+     */
+    @Benchmark
+    public ScalewayProvider plainJdbcSameWorkReference(Cursor cursor) throws SQLException {
+        OrganizationId org = ids[cursor.next(ids.length)];
+        Map<String, Object> values = new HashMap<>();
+        try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(LOAD_SQL)) {
+            s.setString(1, "scaleway");
+            s.setObject(2, org.value());
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    String key = rs.getString(2);
+                    rs.getLong(7);
+                    rs.getObject(8, OffsetDateTime.class);
+                    if ("secret".equals(rs.getString(3))) {
+                        values.put(key, cipher.decrypt(new EncryptedSecret(rs.getString(6), rs.getBytes(5)),
+                                new SecretContext(org, ScalewayProviderFactory.CODE, key)));
+                    } else if (key != null) {
+                        values.put(key, rs.getString(4));
+                    }
+                }
+            }
+        }
+        return factory.create(ProviderSettings.of(org, ScalewayProviderFactory.CODE, values));
     }
 
     @Benchmark

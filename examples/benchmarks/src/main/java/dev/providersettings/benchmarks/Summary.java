@@ -47,20 +47,37 @@ final class Summary {
         }
     }
 
+    private InterleavedCheck.Result coldCheck;
+    private InterleavedCheck.Result scalewayCheck;
+
+    void coldCheck(InterleavedCheck.Result result) {
+        coldCheck = result;
+    }
+
+    void scalewayCheck(InterleavedCheck.Result result) {
+        scalewayCheck = result;
+    }
+
     void cold(List<RunResult> results, Path out) throws IOException {
         lines.add("");
         lines.add("== 2. cold resolve, us/op (99.9% CI) ==");
         Optional<Result> lib = find(results, "library", null, 0);
         Optional<Result> pk = find(results, "primaryKeySelectBaseline", null, 0);
+        Optional<Result> plain = find(results, "plainJdbcSameWorkReference", null, 0);
         Path counts = out.resolve(ColdResolveBenchmark.STATEMENTS_FILE);
         String statements = Files.exists(counts) ? Files.readString(counts, StandardCharsets.UTF_8).strip() : "not recorded";
         if (lib.isPresent() && pk.isPresent()) {
             double ratio = lib.get().getScore() / pk.get().getScore();
             lines.add("library (invalidate + get: 1 query, decrypt, create): " + fmt(lib.get()));
             lines.add("baseline (bare primary-key SELECT, same pool):        " + fmt(pk.get()));
+            plain.ifPresent(p -> lines.add(String.format(Locale.ROOT, "reference: same query+decrypt+create via plain "
+                    + "JDBC: %s (%.2fx the baseline)", fmt(p), p.getScore() / pk.get().getScore())));
             lines.add(String.format(Locale.ROOT, "library/baseline: %.2fx  target <=1.5x: %s", ratio, met(ratio <= 1.5)));
         } else {
             lines.add("incomplete results");
+        }
+        if (coldCheck != null) {
+            lines.add(coldCheck.line("library", "baseline") + "  target <=1.5x: " + met(coldCheck.medianRatio() <= 1.5));
         }
         lines.add("statements: " + statements);
     }
@@ -95,6 +112,10 @@ final class Summary {
         } else {
             lines.add("incomplete results");
         }
+        if (scalewayCheck != null) {
+            lines.add(scalewayCheck.line("library", "bare") + "  target <=1.10x: "
+                    + met(scalewayCheck.medianRatio() <= 1.10));
+        }
     }
 
     void crossNode(CrossNodeInvalidation.Result result) {
@@ -107,6 +128,21 @@ final class Summary {
         lines.add("");
         lines.add("== 5. memory per cached (organization, scaleway) ==");
         lines.addAll(result.lines());
+    }
+
+    /** The load average of the machine (other processes compete for the same cores), from /proc/loadavg. */
+    static String loadAverage() {
+        try {
+            String[] parts = Files.readString(Path.of("/proc/loadavg"), StandardCharsets.UTF_8).split(" ");
+            return parts[0] + " " + parts[1] + " " + parts[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    void note(String text) {
+        lines.add("");
+        lines.add("# " + text);
     }
 
     void print(PrintStream out) {
