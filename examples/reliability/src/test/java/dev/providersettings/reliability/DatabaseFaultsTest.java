@@ -436,6 +436,7 @@ class DatabaseFaultsTest {
         long maxRecoveryMicros = 0;
         int corrupted = 0;
         List<String> untypedSamples = new ArrayList<>();
+        long[] maxByCall = new long[4];
         try (HikariDataSource small = PostgresDataSources.builder().jdbcUrl(db.jdbcUrl()).user(db.user())
                 .password(db.password()).maximumPoolSize(2).minimumIdle(0).connectionTimeout(Duration.ofMillis(250))
                 .poolName("reliability-small").build();
@@ -476,7 +477,10 @@ class DatabaseFaultsTest {
                             untypedSamples.add("call " + calls.indexOf(call) + " threw " + e + " at "
                                     + java.util.Arrays.toString(java.util.Arrays.copyOf(e.getStackTrace(), 8)));
                         }
-                        maxFailMillis = Math.max(maxFailMillis, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+                        long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                        maxFailMillis = Math.max(maxFailMillis, took);
+                        int index = calls.indexOf(call);
+                        maxByCall[index] = Math.max(maxByCall[index], took);
                     }
                     // a cached client is served without a connection
                     assertThat(manager.get(cached, SCALEWAY, ScalewayProvider.class).secretKeyFingerprint())
@@ -504,6 +508,7 @@ class DatabaseFaultsTest {
                 .put("untyped_errors", untyped)
                 .put("served_from_cache", servedFromCache)
                 .put("max_failure_ms", maxFailMillis)
+                .put("max_failure_ms_get_update_view_load", maxByCall[0] + "/" + maxByCall[1] + "/" + maxByCall[2] + "/" + maxByCall[3])
                 .put("recovery_max_us", maxRecoveryMicros)
                 .put("corrupted", corrupted)
                 .print();
