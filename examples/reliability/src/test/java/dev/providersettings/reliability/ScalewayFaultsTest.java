@@ -56,6 +56,8 @@ class ScalewayFaultsTest {
     private static FakeScaleway fake;
     private static ScalewayProviderFactory factory;
     private static ProviderManager manager;
+    /** Same store and tenants, with a 300 ms request timeout and 2 attempts: for the answers slower than that. */
+    private static ProviderManager impatient;
     private static final List<Tenant> TENANTS = new ArrayList<>();
 
     private static final AtomicLong CALLS = new AtomicLong();
@@ -71,6 +73,10 @@ class ScalewayFaultsTest {
         ScalewayProvider client() {
             return manager.get(org, "scaleway", ScalewayProvider.class);
         }
+
+        ScalewayProvider impatientClient() {
+            return impatient.get(org, "scaleway", ScalewayProvider.class);
+        }
     }
 
     @BeforeAll
@@ -80,16 +86,25 @@ class ScalewayFaultsTest {
         factory = ScalewayProviderFactory.builder()
                 .baseUrl(fake.baseUrl())
                 .connectTimeout(Duration.ofSeconds(2))
-                .requestTimeout(Duration.ofMillis(1000))
+                .requestTimeout(Duration.ofSeconds(3))
                 .retryPolicy(RetryPolicy.builder().maxAttempts(4).baseDelay(Duration.ofMillis(5))
                         .maxDelay(Duration.ofMillis(40)).transientStateDelay(Duration.ofMillis(20)).build())
                 .pollInterval(Duration.ofMillis(20))
                 .resizeTimeout(Duration.ofSeconds(20))
                 .build();
         InMemoryCredentialStore store = new InMemoryCredentialStore();
+        var cipher = TestKeys.cipher();
         manager = ProviderManager.builder().store(store)
                 .registry(ProviderRegistry.builder().register(factory).build())
-                .cipher(TestKeys.cipher()).build();
+                .cipher(cipher).build();
+        impatient = ProviderManager.builder().store(store)
+                .registry(ProviderRegistry.builder().register(ScalewayProviderFactory.builder()
+                        .baseUrl(fake.baseUrl())
+                        .requestTimeout(Duration.ofMillis(300))
+                        .retryPolicy(RetryPolicy.builder().maxAttempts(2).baseDelay(Duration.ofMillis(5))
+                                .maxDelay(Duration.ofMillis(20)).build())
+                        .build()).build())
+                .cipher(cipher).build();
         for (int i = 0; i < 2; i++) {
             OrganizationId org = OrganizationId.random();
             store.addOrganization(org);
@@ -140,6 +155,7 @@ class ScalewayFaultsTest {
             assertThat(corrupted).isZero();
             assertThat(UNTYPED.get()).isZero();
         } finally {
+            impatient.close();
             manager.close();
             fake.close();
         }
@@ -232,21 +248,21 @@ class ScalewayFaultsTest {
     @Test
     void slowBodies() throws Exception {
         Tenant t = TENANTS.get(0);
-        fake.faults().slow(Duration.ofMillis(300), 1);
+        fake.faults().slow(Duration.ofMillis(200), 1);
         assertThat(call(() -> t.client().getVolume(ZONE, anyVolume(t)))).as("slower, within the timeout").isNull();
         recovers(t);
-        fake.faults().slow(Duration.ofMillis(2000), 4);
-        Throwable timedOut = call(() -> t.client().getVolume(ZONE, anyVolume(t)));
+        fake.faults().slow(Duration.ofMillis(1500), 2);
+        Throwable timedOut = call(() -> t.impatientClient().getVolume(ZONE, anyVolume(t)));
         assertThat(timedOut).isInstanceOf(ScalewayTransportException.class);
         recovers(t);
         // a create that times out is not repeated: the fake still creates it once, late — never twice
         int before = volumeCount(t);
         String name = "slow-create-" + UUID.randomUUID().toString().substring(0, 8);
-        fake.faults().slow(Duration.ofMillis(2000), 1);
-        Throwable unknown = call(() -> t.client().createVolume(ZONE, CreateVolumeRequest.empty(name, 10 * GB)));
+        fake.faults().slow(Duration.ofMillis(1500), 1);
+        Throwable unknown = call(() -> t.impatientClient().createVolume(ZONE, CreateVolumeRequest.empty(name, 10 * GB)));
         assertThat(unknown).isInstanceOf(ScalewayTransportException.class);
         assertThat(((ScalewayTransportException) unknown).mayHaveReachedServer()).isTrue();
-        Thread.sleep(1500); // the fake answers (and acts) after its delay
+        Thread.sleep(2000); // the fake answers (and acts) after its delay
         List<Volume> named = t.client().listVolumes(ZONE, VolumeFilter.project(t.scalewayOrg().toString()).withName(name))
                 .toList();
         assertThat(named).hasSize(1);
