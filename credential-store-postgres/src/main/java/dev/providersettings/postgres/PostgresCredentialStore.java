@@ -127,7 +127,7 @@ public final class PostgresCredentialStore implements CredentialStore {
     private final List<Consumer<ChangeEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ChangeFeed changeFeed;
     private final boolean rowLevelSecurity;
-    private final ScopedLoad scopedLoad;
+    private final SingleLoad singleLoad;
     private volatile boolean closed;
 
     /** The rows an operation may touch under row-level security: one organization's, or all of them. */
@@ -166,7 +166,7 @@ public final class PostgresCredentialStore implements CredentialStore {
                 .set(SQLDialect.POSTGRES)
                 .set(settings);
         this.dsl = DSL.using(configuration);
-        this.scopedLoad = rowLevelSecurity ? new ScopedLoad() : null;
+        this.singleLoad = new SingleLoad();
 
         if (builder.changeFeed) {
             ChangeFeed.ConnectionOpener opener = builder.changeFeedOpener(dataSource);
@@ -203,8 +203,8 @@ public final class PostgresCredentialStore implements CredentialStore {
             for (List<OrganizationId> chunk : chunks(distinct, ORGANIZATIONS_PER_QUERY)) {
                 // One statement: the organization row tells whether it exists, the joined rows are its settings.
                 List<? extends Record> rows;
-                if (scopedLoad != null && chunk.size() == 1) {
-                    rows = scopedLoad.fetch(chunk.get(0), provider);
+                if (chunk.size() == 1) {
+                    rows = singleLoad.fetch(chunk.get(0), provider);
                 } else {
                     rows = fetch(Scope.of(chunk), loadQuery(provider.value(), chunk.size() == 1
                             ? organizationId.eq(chunk.get(0).value())
@@ -246,17 +246,18 @@ public final class PostgresCredentialStore implements CredentialStore {
     }
 
     /**
-     * The single-organization load under row-level security (the cold-resolve path), rendered once: its text never
-     * changes, only the organization and provider bound to it. Rendering and collecting the bind values of the jOOQ
-     * query on every call cost about 20 µs of client CPU per load (measured).
+     * The single-organization load (the cold-resolve path), rendered once: its text never changes, only the
+     * organization and provider bound to it. Rendering the jOOQ query and collecting its bind values on every call
+     * cost about 40 µs of client CPU per load (measured), as much as the database's work. With row-level security
+     * the text is prefixed with {@link #SET_SCOPE_SQL} (same execution, see {@link #fetch}).
      */
-    private final class ScopedLoad {
+    private final class SingleLoad {
         private final String sql;
         private final int providerIndex;
         private final int organizationIndex;
         private final Field<?>[] fields;
 
-        ScopedLoad() {
+        SingleLoad() {
             // Sentinels locate the two parameters in the rendered text, whatever order jOOQ renders them in.
             String providerSentinel = "provider-sentinel";
             UUID organizationSentinel = new UUID(0, 1);
@@ -265,17 +266,17 @@ public final class PostgresCredentialStore implements CredentialStore {
             if (binds.size() != 2 || !binds.contains(providerSentinel) || !binds.contains(organizationSentinel)) {
                 throw new IllegalStateException("unexpected parameters of the load query: " + binds.size());
             }
-            this.sql = SET_SCOPE_SQL + "; " + dsl.render(template);
-            this.providerIndex = 3 + binds.indexOf(providerSentinel);
-            this.organizationIndex = 3 + binds.indexOf(organizationSentinel);
+            this.sql = (rowLevelSecurity ? SET_SCOPE_SQL + "; " : "") + dsl.render(template);
+            this.providerIndex = binds.indexOf(providerSentinel);
+            this.organizationIndex = binds.indexOf(organizationSentinel);
             this.fields = template.getSelect().toArray(Field<?>[]::new);
         }
 
         List<? extends Record> fetch(OrganizationId organization, ProviderCode provider) {
             Object[] parameters = new Object[2];
-            parameters[providerIndex - 3] = provider.value();
-            parameters[organizationIndex - 3] = organization.value();
-            return fetchScoped(Scope.of(organization), sql, parameters, fields);
+            parameters[providerIndex] = provider.value();
+            parameters[organizationIndex] = organization.value();
+            return fetchScoped(rowLevelSecurity ? Scope.of(organization) : null, sql, parameters, fields);
         }
     }
 
@@ -714,13 +715,18 @@ public final class PostgresCredentialStore implements CredentialStore {
                 query.getSelect().toArray(Field<?>[]::new));
     }
 
-    /** {@code sql} = {@link #SET_SCOPE_SQL}; the select, whose parameters are {@code binds}. */
+    /**
+     * Runs {@code sql} with plain JDBC and reads it with the select's typed {@code fields}. With a scope, {@code sql}
+     * is {@link #SET_SCOPE_SQL}{@code ; <select>} and the scope is bound first; without, it is the select alone.
+     */
     private List<? extends Record> fetchScoped(Scope scope, String sql, Object[] binds, Field<?>[] fields) {
         return dsl.connectionResult(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setString(1, scope.organization());
-                statement.setString(2, scope.maintenance());
-                int index = 3;
+                int index = 1;
+                if (scope != null) {
+                    statement.setString(index++, scope.organization());
+                    statement.setString(index++, scope.maintenance());
+                }
                 for (Object bind : binds) {
                     if (bind instanceof UUID[] uuids) {
                         statement.setArray(index++, connection.createArrayOf("uuid", uuids));
@@ -731,9 +737,11 @@ public final class PostgresCredentialStore implements CredentialStore {
                     }
                 }
                 statement.execute();
-                statement.getResultSet().close();
-                if (!statement.getMoreResults()) {
-                    throw new IllegalStateException("the scoped read returned no second result set");
+                if (scope != null) {
+                    statement.getResultSet().close();
+                    if (!statement.getMoreResults()) {
+                        throw new IllegalStateException("the scoped read returned no second result set");
+                    }
                 }
                 try (ResultSet rows = statement.getResultSet()) {
                     return DSL.using(connection, SQLDialect.POSTGRES, dsl.settings()).fetch(rows, fields);
