@@ -14,6 +14,7 @@ import java.lang.ref.Reference;
 import java.lang.management.ManagementFactory;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,15 +94,19 @@ public final class MemoryFootprint {
             // The same clients once more, to count the transports and HTTP clients behind them.
             IdentityHashMap<Object, Boolean> transports = new IdentityHashMap<>();
             IdentityHashMap<Object, Boolean> httpClients = new IdentityHashMap<>();
+            IdentityHashMap<Object, Boolean> baseUrls = new IdentityHashMap<>();
             Field transportField = ScalewayProvider.class.getDeclaredField("transport");
             transportField.setAccessible(true);
             for (OrganizationId id : ids) {
-                Object transport = transportField.get(manager.get(id, "scaleway", ScalewayProvider.class));
+                ScalewayProvider provider = manager.get(id, "scaleway", ScalewayProvider.class);
+                baseUrls.put(provider.baseUrl(), true);
+                Object transport = transportField.get(provider);
                 transports.put(transport, true);
                 Method httpClient = transport.getClass().getMethod("httpClient");
                 httpClients.put(httpClient.invoke(transport), true);
             }
             double credentials = credentialsPerEntry(n);
+            double uri = uriSize(n, ScalewaySettings.DEFAULT_API_URL);
 
             double beyond = perEntry - credentials;
             lines.add(String.format(Locale.ROOT, "%,d clients resident: heap grew by %,.1f MB, %,.0f bytes per entry",
@@ -112,6 +117,8 @@ public final class MemoryFootprint {
                     beyond, Summary.met(beyond < 2048)));
             lines.add("distinct transports: " + transports.size() + ", distinct HttpClients: " + httpClients.size()
                     + "; target one shared HttpClient: " + Summary.met(httpClients.size() == 1));
+            lines.add(String.format(Locale.ROOT, "of which the base URL: %,d distinct java.net.URI instances for %,d clients,"
+                    + " %,.0f bytes each (URI.create of the default URL)", baseUrls.size(), n, uri));
             manager.close();
         }
         lines.forEach(System.out::println);
@@ -137,6 +144,19 @@ public final class MemoryFootprint {
         }
         long after = usedAfterGc();
         long array = 16L + 4L * held.length; // compressed references; the array is not part of any entry
+        Reference.reachabilityFence(held);
+        return (after - before - array) / (double) n;
+    }
+
+    /** The heap of one {@code URI.create(url)} (the URI and its strings), measured like the credentials. */
+    private static double uriSize(int n, String url) {
+        long before = usedAfterGc();
+        Object[] held = new Object[n];
+        for (int i = 0; i < n; i++) {
+            held[i] = URI.create(url); // the shared default String, as the factory passes it
+        }
+        long after = usedAfterGc();
+        long array = 16L + 4L * held.length;
         Reference.reachabilityFence(held);
         return (after - before - array) / (double) n;
     }
