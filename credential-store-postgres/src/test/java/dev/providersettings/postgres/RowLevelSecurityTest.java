@@ -243,6 +243,24 @@ class RowLevelSecurityTest {
     }
 
     @Test
+    void deletingAnOrganizationCascadesToItsSettingsWhateverTheScope() {
+        OrganizationId doomed = db.createOrganization();
+        store.save(batch(doomed, put("ACCESS_KEY", text("gone"))));
+        role.asOwner("GRANT DELETE ON " + table("organizations") + " TO " + role.name());
+        try {
+            // the host deletes the organization as the restricted role, without any scope: the cascade is a
+            // referential action, which row-level security does not filter
+            assertThat(asRole.execute("delete from " + table("organizations") + " where id = ?", doomed.value()))
+                    .isEqualTo(1);
+            assertThat(ownerCount("provider_settings", doomed)).isZero();
+            // the audit trail survives (no foreign key on purpose)
+            assertThat(ownerCount("provider_settings_audit", doomed)).isEqualTo(1);
+        } finally {
+            role.asOwner("REVOKE DELETE ON " + table("organizations") + " FROM " + role.name());
+        }
+    }
+
+    @Test
     void crossOrganizationMaintenanceWorks() {
         List<OrganizationId> orgs = db.createOrganizations(5);
         List<SettingsBatch> seed = new ArrayList<>();
