@@ -3,37 +3,21 @@ package dev.providersettings.examples.orchestrator;
 import dev.providersettings.scaleway.ScalewayException;
 import dev.providersettings.scaleway.Server;
 
-import java.util.List;
 
 /**
  * Claims ready instances whose last check is older than {@code healthInterval}, asks the instance's organization's
  * provider for the server, and records its state and public IP. A server that is gone is left to the
  * {@link WatchdogJob}; any other error is recorded on the instance and checked again next interval.
  */
-final class HealthCheckJob implements Job {
+final class HealthCheckJob extends InstanceJob {
     static final String NAME = "health-check";
-    private final JobContext context;
 
     HealthCheckJob(JobContext context) {
-        this.context = context;
+        super(NAME, context, Instance.Status.READY, "last_health_at", context.config().healthInterval(), 20);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int runOnce() {
-        List<Instance> claimed = context.instances().claim(Instance.Status.READY, "last_health_at",
-                context.config().healthInterval(), context.node(), context.lease(), 20);
-        for (Instance instance : claimed) {
-            check(instance);
-        }
-        return claimed.size();
-    }
-
-    private void check(Instance instance) {
+    void process(Instance instance) {
         InstanceRepository instances = context.instances();
         try {
             ProviderResolution resolution = ProviderResolution.resolve(context, instance);

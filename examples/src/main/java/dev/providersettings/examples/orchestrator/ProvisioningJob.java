@@ -11,7 +11,6 @@ import dev.providersettings.scaleway.ServerFilter;
 import dev.providersettings.scaleway.ServerVolume;
 import dev.providersettings.scaleway.Volume;
 
-import java.util.List;
 
 /**
  * The origin plan's {@code process_create}: claims instances in {@code provisioning}, reads each one's
@@ -26,32 +25,21 @@ import java.util.List;
  * over an expired claim) continues with that server — even when the create's answer was lost — instead of creating
  * a second one.
  */
-final class ProvisioningJob implements Job {
+final class ProvisioningJob extends InstanceJob {
     static final String NAME = "provisioning";
-    private final JobContext context;
     private final HostDatabase.Catalog catalog;
 
     ProvisioningJob(JobContext context, HostDatabase.Catalog catalog) {
-        this.context = context;
+        super(NAME, context, Instance.Status.PROVISIONING, null, null, 5);
         this.catalog = catalog;
     }
 
     @Override
-    public String name() {
-        return NAME;
+    void process(Instance instance) {
+        processCreate(instance);
     }
 
-    @Override
-    public int runOnce() {
-        List<Instance> claimed = context.instances().claim(Instance.Status.PROVISIONING, null, null, context.node(),
-                context.lease(), 5);
-        for (Instance instance : claimed) {
-            processCreate(instance);
-        }
-        return claimed.size();
-    }
-
-    /** Provisions one claimed instance; never throws. */
+    /** Provisions one claimed instance (the origin plan's process_create); never throws. */
     void processCreate(Instance instance) {
         InstanceRepository instances = context.instances();
         ProviderResolution resolution = ProviderResolution.resolve(context, instance);

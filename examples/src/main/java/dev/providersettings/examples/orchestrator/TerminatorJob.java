@@ -14,30 +14,15 @@ import java.util.List;
  * boot volume when the instance says {@code delete_volumes_on_terminate}. A server or volume already gone counts as
  * done, so the job can be repeated after any failure. An instance that never got a server is terminated at once.
  */
-final class TerminatorJob implements Job {
+final class TerminatorJob extends InstanceJob {
     static final String NAME = "terminator";
-    private final JobContext context;
 
     TerminatorJob(JobContext context) {
-        this.context = context;
+        super(NAME, context, Instance.Status.TERMINATING, null, null, 5);
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public int runOnce() {
-        List<Instance> claimed = context.instances().claim(Instance.Status.TERMINATING, null, null, context.node(),
-                context.lease(), 5);
-        for (Instance instance : claimed) {
-            terminate(instance);
-        }
-        return claimed.size();
-    }
-
-    private void terminate(Instance instance) {
+    void process(Instance instance) {
         InstanceRepository instances = context.instances();
         if (instance.providerServerId() == null && instance.bootVolumeId() == null) {
             if (instances.markTerminated(instance.id(), context.node(), null, null)) {
