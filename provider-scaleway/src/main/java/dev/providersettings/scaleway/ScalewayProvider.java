@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Predicate;
-import java.util.regex.Pattern;
 
 /**
  * The Scaleway client of one organization: its credentials plus a reference to the transport shared by every
@@ -39,8 +38,6 @@ public final class ScalewayProvider {
     /** The largest page size the list endpoints accept. */
     public static final int MAX_PAGE_SIZE = 100;
 
-    private static final Pattern ZONE = Pattern.compile("[a-z]{2}-[a-z]{3}-[0-9]{1,2}");
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final TypeFactory TYPES = Json.mapper().getTypeFactory();
 
     private final OrganizationId tenant;
@@ -492,7 +489,7 @@ public final class ScalewayProvider {
     }
 
     private <T> T read(Sent sent, Class<T> type) {
-        return transport.read(sent.call(), sent.response(), TYPES.constructType(type));
+        return transport.read(sent.call(), sent.response(), Json.reader(type));
     }
 
     private <T> T unwrap(Sent sent, String field, Class<T> type) {
@@ -517,7 +514,7 @@ public final class ScalewayProvider {
 
     private String zone(String zone) {
         String z = zone == null ? defaultZone : zone;
-        if (!ZONE.matcher(z).matches()) {
+        if (!isZone(z)) {
             throw new ScalewayRequestException("zone '" + abbreviate(z) + "' is malformed: use a zone such as "
                     + "fr-par-1 (known: " + ScalewaySettings.ZONES + ")");
         }
@@ -525,11 +522,43 @@ public final class ScalewayProvider {
     }
 
     private static String id(String what, String value) {
-        if (value == null || !ID.matcher(value).matches()) {
+        if (value == null || !isId(value)) {
             throw new ScalewayRequestException(what + " '" + (value == null ? "null" : abbreviate(value))
                     + "' is malformed: expected an id such as a UUID (letters, digits, '-', '_', '.')");
         }
         return value;
+    }
+
+    /** {@code [a-z]{2}-[a-z]{3}-[0-9]{1,2}}, checked without a regex matcher on every call. */
+    static boolean isZone(String z) {
+        int n = z.length();
+        if (n < 8 || n > 9 || z.charAt(2) != '-' || z.charAt(6) != '-') {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = z.charAt(i);
+            boolean ok = i < 2 || (i > 2 && i < 6) ? c >= 'a' && c <= 'z' : i == 2 || i == 6 || (c >= '0' && c <= '9');
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}}, checked without a regex matcher on every call. */
+    static boolean isId(String value) {
+        int n = value.length();
+        if (n < 1 || n > 128) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            boolean alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+            if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String abbreviate(String text) {

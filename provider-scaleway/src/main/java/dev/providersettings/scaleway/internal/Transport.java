@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.providersettings.Secret;
 import dev.providersettings.scaleway.RetryPolicy;
 import dev.providersettings.scaleway.ScalewayError;
@@ -181,8 +182,13 @@ public final class Transport implements AutoCloseable {
 
     /** Reads a 2xx body as {@code type}; a body that does not fit gives a typed exception, never raw parser text. */
     public <T> T read(Call call, Response response, JavaType type) {
+        return read(call, response, Json.mapper().readerFor(type));
+    }
+
+    /** As {@link #read(Call, Response, JavaType)} with a prepared reader (see {@link Json#reader(Class)}). */
+    public <T> T read(Call call, Response response, ObjectReader reader) {
         try {
-            T value = Json.mapper().readValue(response.body(), type);
+            T value = reader.readValue(response.body());
             if (value == null) {
                 throw new ScalewayResponseException("Scaleway API answered " + response.status() + " to "
                         + call.endpoint() + " with an empty body where a JSON object was expected (request id "
@@ -235,7 +241,11 @@ public final class Transport implements AutoCloseable {
     }
 
     private HttpRequest build(Call call, Secret token, byte[] payload) {
-        URI uri = URI.create(call.baseUrl().toString().replaceAll("/+$", "") + call.path() + query(call.query()));
+        // The parts are validated where they are made (base URL by the factory, zone and ids by the provider, the
+        // query encoded); URI.create parses the joined string once, as HttpRequest needs a URI.
+        String query = query(call.query());
+        String base = withoutTrailingSlashes(call.baseUrl().toString());
+        URI uri = URI.create(query.isEmpty() ? base.concat(call.path()) : base + call.path() + query);
         HttpRequest.Builder builder = HttpRequest.newBuilder(uri)
                 .timeout(requestTimeout)
                 .header("X-Auth-Token", token.reveal())
@@ -250,6 +260,15 @@ public final class Transport implements AutoCloseable {
             builder.method(call.method(), HttpRequest.BodyPublishers.noBody());
         }
         return builder.build();
+    }
+
+    /** {@code url} without its trailing slashes; the same string (no copy) when it has none, the usual case. */
+    static String withoutTrailingSlashes(String url) {
+        int end = url.length();
+        while (end > 0 && url.charAt(end - 1) == '/') {
+            end--;
+        }
+        return end == url.length() ? url : url.substring(0, end);
     }
 
     /** The query string; a null value is left out, a list value repeats the parameter ({@code tags=a&tags=b}). */
