@@ -22,10 +22,10 @@ import dev.providersettings.spi.SettingWrite;
 import dev.providersettings.spi.SettingsBatch;
 import dev.providersettings.spi.StoredSetting;
 import dev.providersettings.spi.StoredSettings;
+import dev.providersettings.spi.StoredValue;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
 import org.jooq.Field;
-import org.jooq.JSONB;
 import org.jooq.Record;
 import org.jooq.Select;
 import org.jooq.SQLDialect;
@@ -43,9 +43,11 @@ import javax.sql.DataSource;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -116,6 +118,17 @@ public final class PostgresCredentialStore implements CredentialStore {
             + "', {0}, true), set_config('" + PostgresMigrations.MAINTENANCE_SETTING + "', {1}, true)";
     private static final String SET_SCOPE_SQL = "select set_config('" + PostgresMigrations.ORGANIZATION_SETTING
             + "', ?, true), set_config('" + PostgresMigrations.MAINTENANCE_SETTING + "', ?, true)";
+    /**
+     * Custom plans for the rest of the transaction, for statements with array parameters ({@code = any(?)}) over
+     * many organizations. pgjdbc prepares a statement server-side from its fifth execution on a connection, and
+     * Postgres may then switch to a generic plan costed on the table's statistics at that time; when they say
+     * "empty" (a first seeding, or {@code TRUNCATE} + {@code ANALYZE}) while the table holds thousands of rows, the
+     * generic plan scans the whole table for every organization (measured: 6 s instead of 2 ms for the lock query
+     * of 1,000 organizations). Planning each execution costs well under a millisecond for these statements.
+     */
+    private static final String CUSTOM_PLAN = "set_config('plan_cache_mode', 'force_custom_plan', true)";
+    private static final String CUSTOM_PLAN_SQL = "select " + CUSTOM_PLAN;
+    private static final String SET_SCOPE_CUSTOM_PLAN_SQL = SET_SCOPE_SQL + ", " + CUSTOM_PLAN;
 
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
@@ -127,7 +140,8 @@ public final class PostgresCredentialStore implements CredentialStore {
     private final List<Consumer<ChangeEvent>> listeners = new CopyOnWriteArrayList<>();
     private final ChangeFeed changeFeed;
     private final boolean rowLevelSecurity;
-    private final SingleLoad singleLoad;
+    private final LoadStatement singleLoad;
+    private final LoadStatement bulkLoad;
     private volatile boolean closed;
 
     /** The rows an operation may touch under row-level security: one organization's, or all of them. */
@@ -166,7 +180,8 @@ public final class PostgresCredentialStore implements CredentialStore {
                 .set(SQLDialect.POSTGRES)
                 .set(settings);
         this.dsl = DSL.using(configuration);
-        this.singleLoad = new SingleLoad();
+        this.singleLoad = new LoadStatement(false);
+        this.bulkLoad = new LoadStatement(true);
 
         if (builder.changeFeed) {
             ChangeFeed.ConnectionOpener opener = builder.changeFeedOpener(dataSource);
@@ -197,31 +212,14 @@ public final class PostgresCredentialStore implements CredentialStore {
         Objects.requireNonNull(provider, "provider");
         checkOpen();
         List<OrganizationId> distinct = List.copyOf(new LinkedHashSet<>(organizationIds));
-        Map<OrganizationId, Boolean> exists = new HashMap<>();
-        Map<OrganizationId, Map<String, StoredSetting>> settings = new HashMap<>();
+        LoadedRows loaded = new LoadedRows();
         try {
             for (List<OrganizationId> chunk : chunks(distinct, ORGANIZATIONS_PER_QUERY)) {
                 // One statement: the organization row tells whether it exists, the joined rows are its settings.
-                List<? extends Record> rows;
                 if (chunk.size() == 1) {
-                    rows = singleLoad.fetch(chunk.get(0), provider);
+                    singleLoad.fetch(chunk.get(0), provider, loaded);
                 } else {
-                    rows = fetch(Scope.of(chunk), loadQuery(provider.value(), chunk.size() == 1
-                            ? organizationId.eq(chunk.get(0).value())
-                            : organizationId.eq(DSL.any(uuids(chunk)))));
-                }
-                for (Record row : rows) {
-                    OrganizationId org = OrganizationId.of(row.get(0, UUID.class));
-                    exists.put(org, true);
-                    Map<String, StoredSetting> map = settings.computeIfAbsent(org, o -> new HashMap<>());
-                    String key = row.get(1, String.class);
-                    if (key != null) {
-                        map.put(key, new StoredSetting(key,
-                                StoredValues.read(row.get(2, String.class), row.get(3, String.class),
-                                        row.get(4, Long.class), row.get(5, Boolean.class), row.get(6, JSONB.class),
-                                        row.get(7, byte[].class), row.get(8, String.class)),
-                                row.get(9, Long.class), row.get(10, OffsetDateTime.class).toInstant()));
-                    }
+                    bulkLoad.fetch(chunk, provider, loaded);
                 }
             }
         } catch (RuntimeException e) {
@@ -229,8 +227,7 @@ public final class PostgresCredentialStore implements CredentialStore {
         }
         Map<OrganizationId, StoredSettings> result = new LinkedHashMap<>();
         for (OrganizationId org : distinct) {
-            result.put(org, new StoredSettings(org, provider, exists.getOrDefault(org, false),
-                    settings.getOrDefault(org, Map.of())));
+            result.put(org, loaded.settingsOf(org, provider));
         }
         return result;
     }
@@ -246,37 +243,114 @@ public final class PostgresCredentialStore implements CredentialStore {
     }
 
     /**
-     * The single-organization load (the cold-resolve path), rendered once: its text never changes, only the
-     * organization and provider bound to it. Rendering the jOOQ query and collecting its bind values on every call
-     * cost about 40 µs of client CPU per load (measured), as much as the database's work. With row-level security
-     * the text is prefixed with {@link #SET_SCOPE_SQL} (same execution, see {@link #fetch}).
+     * Rows of a load, read straight from the {@link ResultSet} by the column positions of {@link #loadQuery}
+     * (organization id, key, value type, the five value columns, key id, version, updated_at): no jOOQ records or
+     * converters on the cold-resolve path (they cost about as much client CPU as the database's work, measured).
      */
-    private final class SingleLoad {
-        private final String sql;
-        private final int providerIndex;
-        private final int organizationIndex;
-        private final Field<?>[] fields;
+    private static final class LoadedRows {
+        /** Organizations found, each with its settings (an empty map when it has none). */
+        private final Map<OrganizationId, Map<String, StoredSetting>> found = new HashMap<>();
 
-        SingleLoad() {
-            // Sentinels locate the two parameters in the rendered text, whatever order jOOQ renders them in.
-            String providerSentinel = "provider-sentinel";
-            UUID organizationSentinel = new UUID(0, 1);
-            Select<? extends Record> template = loadQuery(providerSentinel, organizationId.eq(organizationSentinel));
-            List<Object> binds = template.getBindValues();
-            if (binds.size() != 2 || !binds.contains(providerSentinel) || !binds.contains(organizationSentinel)) {
-                throw new IllegalStateException("unexpected parameters of the load query: " + binds.size());
+        /** Reads every row; {@code expected} (the organization of a single load, else null) spares a parse. */
+        void read(ResultSet rows, OrganizationId expected) throws SQLException {
+            while (rows.next()) {
+                UUID id = rows.getObject(1, UUID.class);
+                OrganizationId org = expected != null && expected.value().equals(id) ? expected : OrganizationId.of(id);
+                Map<String, StoredSetting> settings = found.computeIfAbsent(org, o -> new HashMap<>());
+                String key = rows.getString(2);
+                if (key != null) {
+                    settings.put(key, new StoredSetting(key, value(rows), rows.getLong(10),
+                            rows.getObject(11, OffsetDateTime.class).toInstant()));
+                }
             }
-            this.sql = (rowLevelSecurity ? SET_SCOPE_SQL + "; " : "") + dsl.render(template);
-            this.providerIndex = binds.indexOf(providerSentinel);
-            this.organizationIndex = binds.indexOf(organizationSentinel);
-            this.fields = template.getSelect().toArray(Field<?>[]::new);
         }
 
-        List<? extends Record> fetch(OrganizationId organization, ProviderCode provider) {
-            Object[] parameters = new Object[2];
+        /** Only the value type's own column is read (the table's check constraint leaves the others null). */
+        private static StoredValue value(ResultSet rows) throws SQLException {
+            String type = rows.getString(3);
+            switch (type) {
+                case "text":
+                    return StoredValues.read(type, rows.getString(4), null, null, null, null, null);
+                case "integer":
+                    long integer = rows.getLong(5);
+                    return StoredValues.read(type, null, rows.wasNull() ? null : integer, null, null, null, null);
+                case "boolean":
+                    boolean bool = rows.getBoolean(6);
+                    return StoredValues.read(type, null, null, rows.wasNull() ? null : bool, null, null, null);
+                case "json":
+                    return new StoredValue.Json(rows.getString(7));
+                default:
+                    return StoredValues.read(type, null, null, null, null, rows.getBytes(8), rows.getString(9));
+            }
+        }
+
+        StoredSettings settingsOf(OrganizationId org, ProviderCode provider) {
+            Map<String, StoredSetting> settings = found.get(org);
+            return new StoredSettings(org, provider, settings != null, settings == null ? Map.of() : settings);
+        }
+    }
+
+    /**
+     * A load statement rendered once: its text never changes, only the organization(s) and provider bound to it.
+     * Rendering the jOOQ query and collecting its bind values on every call cost about 40 µs of client CPU per load
+     * (measured), as much as the database's work. The optional prefix (same execution, see {@link #execute}) declares
+     * the row-level security scope and, for bulk loads, custom plans ({@link #CUSTOM_PLAN}).
+     */
+    private final class LoadStatement {
+        private final String sql;
+        private final boolean prefixed;
+        private final int providerIndex;
+        private final int organizationIndex;
+
+        LoadStatement(boolean bulk) {
+            // Sentinels locate the two parameters in the rendered text, whatever order jOOQ renders them in.
+            String providerSentinel = "provider-sentinel";
+            UUID uuidSentinel = new UUID(0, 1);
+            UUID[] arraySentinel = {uuidSentinel};
+            Select<? extends Record> template = loadQuery(providerSentinel, bulk
+                    ? organizationId.eq(DSL.any(arraySentinel))
+                    : organizationId.eq(uuidSentinel));
+            List<Object> binds = template.getBindValues();
+            int organization = -1;
+            for (int i = 0; i < binds.size(); i++) {
+                Object bind = binds.get(i);
+                if (uuidSentinel.equals(bind) || bind instanceof UUID[] array && Arrays.equals(array, arraySentinel)) {
+                    organization = i;
+                }
+            }
+            if (binds.size() != 2 || !binds.contains(providerSentinel) || organization < 0) {
+                throw new IllegalStateException("unexpected parameters of the load query: " + binds);
+            }
+            String prefix = rowLevelSecurity ? (bulk ? SET_SCOPE_CUSTOM_PLAN_SQL : SET_SCOPE_SQL)
+                    : (bulk ? CUSTOM_PLAN_SQL : null);
+            this.prefixed = prefix != null;
+            this.sql = (prefixed ? prefix + "; " : "") + dsl.render(template);
+            int first = rowLevelSecurity ? 2 : 0;
+            this.providerIndex = first + binds.indexOf(providerSentinel);
+            this.organizationIndex = first + organization;
+        }
+
+        void fetch(OrganizationId organization, ProviderCode provider, LoadedRows into) {
+            fetch(organization, organization.value(), Scope.of(organization), provider, into);
+        }
+
+        void fetch(List<OrganizationId> organizations, ProviderCode provider, LoadedRows into) {
+            fetch(null, uuids(organizations), Scope.of(organizations), provider, into);
+        }
+
+        private void fetch(OrganizationId single, Object organization, Scope scope, ProviderCode provider,
+                           LoadedRows into) {
+            Object[] parameters = new Object[rowLevelSecurity ? 4 : 2];
+            if (rowLevelSecurity) {
+                parameters[0] = scope.organization();
+                parameters[1] = scope.maintenance();
+            }
             parameters[providerIndex] = provider.value();
-            parameters[organizationIndex] = organization.value();
-            return fetchScoped(rowLevelSecurity ? Scope.of(organization) : null, sql, parameters, fields);
+            parameters[organizationIndex] = organization;
+            execute(sql, parameters, prefixed, rows -> {
+                into.read(rows, single);
+                return null;
+            });
         }
     }
 
@@ -444,7 +518,8 @@ public final class PostgresCredentialStore implements CredentialStore {
 
     private List<Map<String, Long>> applyInTransaction(DSLContext tx, List<SettingsBatch> batches) {
         List<OrganizationId> orgs = batches.stream().map(SettingsBatch::organization).distinct().toList();
-        setScope(tx, Scope.of(orgs));
+        // Several organizations: the existence check and the lock query bind arrays (= any(?)), custom plans.
+        setScope(tx, Scope.of(orgs), orgs.size() > 1);
         checkOrganizationsExist(tx, orgs);
 
         // Lock every row the batches may touch, in a fixed order (fewer deadlocks between concurrent batches).
@@ -711,22 +786,30 @@ public final class PostgresCredentialStore implements CredentialStore {
         if (!rowLevelSecurity) {
             return query.fetch();
         }
-        return fetchScoped(scope, SET_SCOPE_SQL + "; " + dsl.render(query), query.getBindValues().toArray(),
-                query.getSelect().toArray(Field<?>[]::new));
+        List<Object> binds = new ArrayList<>();
+        binds.add(scope.organization());
+        binds.add(scope.maintenance());
+        binds.addAll(query.getBindValues());
+        Field<?>[] fields = query.getSelect().toArray(Field<?>[]::new);
+        return execute(SET_SCOPE_SQL + "; " + dsl.render(query), binds.toArray(), true,
+                rows -> DSL.using(SQLDialect.POSTGRES, dsl.settings()).fetch(rows, fields));
+    }
+
+    /** Reads a result set. */
+    @FunctionalInterface
+    private interface RowsReader<T> {
+        T read(ResultSet rows) throws SQLException;
     }
 
     /**
-     * Runs {@code sql} with plain JDBC and reads it with the select's typed {@code fields}. With a scope, {@code sql}
-     * is {@link #SET_SCOPE_SQL}{@code ; <select>} and the scope is bound first; without, it is the select alone.
+     * Runs {@code sql} with plain JDBC, in one execution, and reads its last result with {@code reader}. With
+     * {@code prefixed}, {@code sql} is {@code select set_config(...); <select>} and the prefix's result is skipped
+     * (see {@link #fetch(Scope, Select)} for why both run in one transaction). Arrays are bound as Postgres arrays.
      */
-    private List<? extends Record> fetchScoped(Scope scope, String sql, Object[] binds, Field<?>[] fields) {
+    private <T> T execute(String sql, Object[] binds, boolean prefixed, RowsReader<T> reader) {
         return dsl.connectionResult(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
                 int index = 1;
-                if (scope != null) {
-                    statement.setString(index++, scope.organization());
-                    statement.setString(index++, scope.maintenance());
-                }
                 for (Object bind : binds) {
                     if (bind instanceof UUID[] uuids) {
                         statement.setArray(index++, connection.createArrayOf("uuid", uuids));
@@ -737,14 +820,14 @@ public final class PostgresCredentialStore implements CredentialStore {
                     }
                 }
                 statement.execute();
-                if (scope != null) {
+                if (prefixed) {
                     statement.getResultSet().close();
                     if (!statement.getMoreResults()) {
-                        throw new IllegalStateException("the scoped read returned no second result set");
+                        throw new IllegalStateException("the prefixed read returned no second result set");
                     }
                 }
                 try (ResultSet rows = statement.getResultSet()) {
-                    return DSL.using(connection, SQLDialect.POSTGRES, dsl.settings()).fetch(rows, fields);
+                    return reader.read(rows);
                 }
             }
         });
@@ -752,8 +835,19 @@ public final class PostgresCredentialStore implements CredentialStore {
 
     /** Declares the transaction's rows for the row-level security policies (no-op when it is off). */
     private void setScope(DSLContext tx, Scope scope) {
+        setScope(tx, scope, false);
+    }
+
+    /**
+     * Declares the transaction's rows for the row-level security policies and, with {@code customPlans}, asks for
+     * custom plans ({@link #CUSTOM_PLAN}); one statement for both, none when there is nothing to declare.
+     */
+    private void setScope(DSLContext tx, Scope scope, boolean customPlans) {
         if (rowLevelSecurity) {
-            tx.fetch(SET_SCOPE, DSL.val(scope.organization()), DSL.val(scope.maintenance()));
+            tx.fetch(customPlans ? SET_SCOPE + ", " + CUSTOM_PLAN : SET_SCOPE,
+                    DSL.val(scope.organization()), DSL.val(scope.maintenance()));
+        } else if (customPlans) {
+            tx.fetch(CUSTOM_PLAN_SQL);
         }
     }
 
