@@ -485,7 +485,7 @@ public final class ScalewayProvider {
     }
 
     private Transport.Call call(String method, String path, Map<String, ?> query, Object body, boolean idempotent) {
-        return new Transport.Call(method, baseUrl, path, query, body, idempotent, tenant.toString());
+        return new Transport.Call(method, baseUrl, path, query, body, idempotent, tenant);
     }
 
     private <T> T read(Sent sent, Class<T> type) {

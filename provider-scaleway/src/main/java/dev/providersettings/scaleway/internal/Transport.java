@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.providersettings.OrganizationId;
 import dev.providersettings.Secret;
 import dev.providersettings.scaleway.RetryPolicy;
 import dev.providersettings.scaleway.ScalewayError;
@@ -92,9 +93,9 @@ public final class Transport implements AutoCloseable {
         return client;
     }
 
-    /** One HTTP call, described before it is sent. */
+    /** One HTTP call, described before it is sent; the tenant is only formatted when a debug line is logged. */
     public record Call(String method, URI baseUrl, String path, Map<String, ?> query, Object body,
-                       boolean idempotent, String tenant) {
+                       boolean idempotent, OrganizationId tenant) {
 
         /** {@code METHOD /path}, for messages and logs (no query: it may carry filter values). */
         public String endpoint() {
