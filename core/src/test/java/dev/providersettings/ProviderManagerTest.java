@@ -76,6 +76,43 @@ class ProviderManagerTest {
     }
 
     @Test
+    void anOrganizationWithTwoProvidersHasOneClientPerProviderAndHitsEachByCode() {
+        TestProviderFactory other = new TestProviderFactory("othercloud");
+        try (ProviderManager manager = ProviderManager.builder().store(world.store)
+                .registry(ProviderRegistry.builder().register(world.factory).register(other).build())
+                .cipher(world.cipher).closeRegistryOnClose(false).build()) {
+            OrganizationId organization = world.organizationWithCredentials();
+            manager.settings().update("test", organization, "othercloud", TestWorld.credentials(organization, "o1"));
+            TestClient test = manager.get(organization, CODE, TestClient.class);
+            TestClient otherClient = manager.get(organization, "othercloud", TestClient.class);
+
+            assertThat(otherClient).isNotSameAs(test);
+            assertThat(otherClient.accessKey()).isEqualTo(TestWorld.accessKey(organization, "o1"));
+            // A code that is equal but not the same string instance hits as well.
+            assertThat(manager.get(organization, new String(CODE.toCharArray()), TestClient.class)).isSameAs(test);
+            assertThat(manager.get(organization, "othercloud", TestClient.class)).isSameAs(otherClient);
+            assertThat(world.factory.createCount()).isEqualTo(1);
+            assertThat(other.createCount()).isEqualTo(1);
+            // A hit with a type the provider does not create is the same typed error as on a miss.
+            assertThatThrownBy(() -> manager.get(organization, CODE, String.class))
+                    .isInstanceOf(ConfigurationException.class).hasMessageContaining("TestClient");
+
+            manager.invalidate(organization, "othercloud");
+            assertThat(otherClient.isClosed()).isTrue();
+            assertThat(manager.get(organization, CODE, TestClient.class)).isSameAs(test);
+            TestClient otherAgain = manager.get(organization, "othercloud", TestClient.class);
+            assertThat(otherAgain).isNotSameAs(otherClient);
+            assertThat(other.createCount()).isEqualTo(2);
+
+            manager.invalidateOrganization(organization);
+            assertThat(test.isClosed()).isTrue();
+            assertThat(otherAgain.isClosed()).isTrue();
+            assertThat(manager.cachedCount()).isZero();
+            assertThat(manager.get(organization, CODE, TestClient.class)).isNotSameAs(test);
+        }
+    }
+
+    @Test
     void isolationUnderConcurrency() throws Exception {
         List<OrganizationId> organizations = new ArrayList<>();
         for (int i = 0; i < 200; i++) {
