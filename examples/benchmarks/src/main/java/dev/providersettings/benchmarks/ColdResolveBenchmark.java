@@ -107,21 +107,9 @@ public class ColdResolveBenchmark {
         pool.close();
     }
 
-    /** Each thread's random sequence. */
-    @State(Scope.Thread)
-    public static class Cursor {
-        long x = System.nanoTime() | 1;
-
-        int next(int bound) {
-            x ^= x << 13;
-            x ^= x >>> 7;
-            x ^= x << 17;
-            return (int) (((x >>> 32) * bound) >>> 32);
-        }
-    }
 
     @Benchmark
-    public ScalewayProvider library(Cursor cursor) {
+    public ScalewayProvider library(RandomCursor cursor) {
         OrganizationId org = ids[cursor.next(ids.length)];
         manager.invalidate(org, "scaleway");
         ScalewayProvider provider = manager.get(org, "scaleway", ScalewayProvider.class);
@@ -134,7 +122,7 @@ public class ColdResolveBenchmark {
      * written once and sent through plain JDBC — what the store's load costs without jOOQ's per-call rendering.
      */
     @Benchmark
-    public ScalewayProvider plainJdbcSameWorkReference(Cursor cursor) throws SQLException {
+    public ScalewayProvider plainJdbcSameWorkReference(RandomCursor cursor) throws SQLException {
         OrganizationId org = ids[cursor.next(ids.length)];
         Map<String, Object> values = new HashMap<>();
         try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(LOAD_SQL)) {
@@ -158,7 +146,7 @@ public class ColdResolveBenchmark {
     }
 
     @Benchmark
-    public String primaryKeySelectBaseline(Cursor cursor) throws SQLException {
+    public String primaryKeySelectBaseline(RandomCursor cursor) throws SQLException {
         OrganizationId org = ids[cursor.next(ids.length)];
         try (Connection c = pool.getConnection(); PreparedStatement s = c.prepareStatement(PK_SQL)) {
             s.setObject(1, org.value());

@@ -84,8 +84,8 @@ final class InterleavedCheck {
         ColdResolveBenchmark bench = new ColdResolveBenchmark();
         bench.setUp();
         try {
-            ColdResolveBenchmark.Cursor a = new ColdResolveBenchmark.Cursor();
-            ColdResolveBenchmark.Cursor b = new ColdResolveBenchmark.Cursor();
+            RandomCursor a = new RandomCursor();
+            RandomCursor b = new RandomCursor();
             return run(() -> bench.library(a), () -> bench.primaryKeySelectBaseline(b), 20, 30, 500);
         } finally {
             bench.tearDown();

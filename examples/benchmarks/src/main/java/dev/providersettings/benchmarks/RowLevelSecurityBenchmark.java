@@ -161,21 +161,9 @@ public class RowLevelSecurityBenchmark {
         return params.isEmpty() ? url.substring(0, q) : url.substring(0, q + 1) + params;
     }
 
-    /** Each thread's random sequence. */
-    @State(Scope.Thread)
-    public static class Cursor {
-        long x = System.nanoTime() | 1;
-
-        int next(int bound) {
-            x ^= x << 13;
-            x ^= x >>> 7;
-            x ^= x << 17;
-            return (int) (((x >>> 32) * bound) >>> 32);
-        }
-    }
 
     @Benchmark
-    public ScalewayProvider coldResolve(Cursor cursor) {
+    public ScalewayProvider coldResolve(RandomCursor cursor) {
         return fixture.coldResolve(fixture.ids[cursor.next(fixture.ids.length)]);
     }
 
@@ -191,7 +179,7 @@ public class RowLevelSecurityBenchmark {
         int block = args.length > 1 ? Integer.parseInt(args[1]) : 200;
         try (Fixture off = new Fixture(false); Fixture on = new Fixture(true)) {
             Fixture[] both = {off, on};
-            Cursor cursor = new Cursor();
+            RandomCursor cursor = new RandomCursor();
             // warm-up: JIT, pools, server caches
             for (int i = 0; i < 3000; i++) {
                 for (Fixture f : both) {

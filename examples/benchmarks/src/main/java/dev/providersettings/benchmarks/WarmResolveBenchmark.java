@@ -127,31 +127,19 @@ public class WarmResolveBenchmark {
         }
     }
 
-    /** Each thread's random sequence (xorshift: a few cycles, the same cost in all three benchmarks). */
-    @State(Scope.Thread)
-    public static class Cursor {
-        long x = System.nanoTime() | 1;
-
-        int next(int bound) {
-            x ^= x << 13;
-            x ^= x >>> 7;
-            x ^= x << 17;
-            return (int) (((x >>> 32) * bound) >>> 32);
-        }
-    }
 
     @Benchmark
-    public ScalewayProvider library(Organizations orgs, Library library, Cursor cursor) {
+    public ScalewayProvider library(Organizations orgs, Library library, RandomCursor cursor) {
         return library.manager.get(orgs.ids[cursor.next(orgs.ids.length)], "scaleway", ScalewayProvider.class);
     }
 
     @Benchmark
-    public ScalewayProvider originBaseline(Organizations orgs, Origin origin, Cursor cursor) {
+    public ScalewayProvider originBaseline(Organizations orgs, Origin origin, RandomCursor cursor) {
         return origin.origin.getProvider("scaleway", orgs.ids[cursor.next(orgs.ids.length)]);
     }
 
     @Benchmark
-    public Object floorBaseline(Organizations orgs, Floor floor, Cursor cursor) {
+    public Object floorBaseline(Organizations orgs, Floor floor, RandomCursor cursor) {
         return floor.map.get(orgs.ids[cursor.next(orgs.ids.length)]);
     }
 }
