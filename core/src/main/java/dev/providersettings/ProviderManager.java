@@ -1,5 +1,6 @@
 package dev.providersettings;
 
+import dev.providersettings.internal.ClientCache;
 import dev.providersettings.spi.ChangeEvent;
 import dev.providersettings.spi.CredentialStore;
 import dev.providersettings.spi.SecretCipher;
@@ -9,132 +10,67 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicLongFieldUpdater;
-import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 /**
- * Hands out the ready provider client of one organization — the origin plan's {@code get_provider} — and caches one
- * client per (organization, provider):
+ * Hands out the ready provider client of one organization and caches one client per (organization, provider):
  * <pre>{@code
  * ScalewayProvider scaleway = manager.get(instance.organizationId(), "scaleway", ScalewayProvider.class);
  * }</pre>
  * There is no fallback: no organization, an unknown organization, or missing credentials are errors.
  *
  * <h2>Cache</h2>
+ * The cache is built on Caffeine; {@code core/README.md} sums up its guarantees and options in one table.
  * <ul>
- *   <li>A hit is one map lookup in the provider's map of fresh clients, without allocation and without reading
- *       the clock (a background thread marks expired entries, see {@link #cleanUp()}).</li>
- *   <li>Concurrent misses on one (organization, provider) load once; other keys load in parallel.</li>
- *   <li>A write through {@link #settings()} invalidates before it returns (read-your-writes); the store's change
- *       events invalidate one (organization, provider), one organization, or everything.</li>
- *   <li>An invalidation that arrives while a load is in flight wins: the load's result is not cached as fresh.</li>
- *   <li>Entries expire after {@code cacheTtl} (a safety net for missed events; precision: the sweep interval, at
- *       most one second). When reloading an expired entry fails with {@link CredentialStoreUnavailableException}, the expired client is served until
- *       {@code staleIfError} has passed since it expired; an invalidated entry is never served.</li>
- *   <li>Replaced, invalidated or evicted clients that are {@link AutoCloseable} are closed after removal. A caller
- *       still holding such a client may see it closed; get the client again per unit of work.</li>
+ *   <li><b>Hits</b> are one map lookup, without allocation and without reading the clock.</li>
+ *   <li><b>Single flight.</b> Concurrent gets of one (organization, provider) share one load and its outcome: if
+ *       the load fails, every waiting caller gets the same typed exception at once. Other keys load in parallel.
+ *       Nothing is cached for a failed load, an unknown organization or missing credentials.</li>
+ *   <li><b>Invalidation wins.</b> A write through {@link #settings()} invalidates before it returns
+ *       (read-your-writes); the store's change events invalidate one (organization, provider), one organization,
+ *       or everything. A load that started before an invalidation of its key is never served as fresh; a get that
+ *       starts after the invalidation never joins it.</li>
+ *   <li><b>Bounded.</b> With {@link Builder#maximumSize(long)} each provider's cache holds at most that many
+ *       clients; Caffeine's W-TinyLFU policy chooses what to evict, in amortised constant time. Without it the cache
+ *       holds every organization resolved within the TTL. Gets of unknown organizations leave nothing behind.</li>
+ *   <li><b>Expiry and refresh.</b> Entries expire {@code cacheTtl} after their load (a safety net for missed
+ *       events). With {@code refreshAfter} shorter than the TTL, a client in use is reloaded in the background once
+ *       it is that old, while the current one keeps being served.</li>
+ *   <li><b>Stale-if-error.</b> When reloading an expired entry fails with {@link CredentialStoreUnavailableException},
+ *       the expired client is served until {@code staleIfError} has passed since it expired; the store is then retried
+ *       at most once a second per entry. An invalidated entry is never served.</li>
+ *   <li><b>Everything.</b> After an "everything" event (the change feed reconnected) the cached clients are reloaded
+ *       in the background in batches through {@link CredentialStore#loadMany}; a get waits only for the batch that
+ *       holds its key.</li>
+ *   <li><b>Closing.</b> Evicted, expired, replaced and invalidated clients that are {@link AutoCloseable} are closed
+ *       after they were removed from the cache, never while they are being handed out. A caller still holding such
+ *       a client may see it closed: get the client again per unit of work rather than keeping it.</li>
  * </ul>
+ * Expiry is applied on time with the system ticker (Caffeine schedules it); with a custom {@link Ticker} it is
+ * applied when the cache is maintained (loads, invalidations, {@link #cleanUp()}).
  *
  * <h2>Ownership</h2>
- * The manager owns one daemon thread ({@code provider-settings-expiry}) that marks expired entries.
- * {@link #close()} stops it, unsubscribes from the store, closes the cached clients and, unless {@code closeRegistryOnClose(false)}, the registry and so
- * every factory in it. The store is the host's (it may be shared) and is closed only with
- * {@code closeStoreOnClose(true)}. The cipher holds no resources.
+ * The manager owns two daemon threads ({@code provider-settings-reload-*}) for background refreshes and batch
+ * reloads. {@link #close()} stops them, unsubscribes from the store, closes the cached clients and, unless
+ * {@code closeRegistryOnClose(false)}, the registry and so every factory in it. The store is the host's (it may be
+ * shared) and is closed only with {@code closeStoreOnClose(true)}. The cipher holds no resources.
  */
 public final class ProviderManager implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderManager.class);
-    /** How often a load that raced with invalidations is repeated before its result is returned uncached-as-fresh. */
-    private static final int MAX_LOAD_ATTEMPTS = 3;
-    /**
-     * While serving stale during an outage, the store is retried at most this often per entry, so callers do not
-     * each wait for a failing store (a connection timeout) before getting the stale client.
-     */
-    static final long STALE_RETRY_NANOS = 1_000_000_000L;
-
-    private static final AtomicReferenceFieldUpdater<Slot, Loaded> LOADED =
-            AtomicReferenceFieldUpdater.newUpdater(Slot.class, Loaded.class, "loaded");
-    private static final AtomicLongFieldUpdater<Slot> EPOCH = AtomicLongFieldUpdater.newUpdater(Slot.class, "epoch");
-
-    /** One cache entry's state: the client, when it was loaded, when it expires, and whether it is invalidated. */
-    private record Loaded(Object client, long loadedAt, long expiresAt, boolean invalidated, boolean expired,
-                          long retryAt) {
-        Loaded(Object client, long loadedAt, long expiresAt, boolean invalidated) {
-            this(client, loadedAt, expiresAt, invalidated, false, Long.MIN_VALUE);
-        }
-
-        Loaded markExpired() {
-            return new Loaded(client, loadedAt, expiresAt, invalidated, true, retryAt);
-        }
-    }
-
-    /** The cache slot of one (organization, provider): kept for the manager's life, so its epoch is never lost. */
-    private static final class Slot {
-        final OrganizationId organization;
-        final ProviderCode provider;
-        final String code;
-        final ReentrantLock loadLock = new ReentrantLock();
-        volatile Loaded loaded;
-        volatile long epoch;
-        // The provider's map of fresh clients by organization: holds this slot's client while the entry is fresh.
-        // Put after 'loaded', removed on invalidation, expiry and eviction.
-        final ConcurrentHashMap<OrganizationId, Object> hot;
-
-        Slot(OrganizationId organization, ProviderCode provider, ConcurrentHashMap<OrganizationId, Object> hot) {
-            this.organization = organization;
-            this.provider = provider;
-            this.code = provider.value();
-            this.hot = hot;
-        }
-
-        void putHot(Object client) {
-            hot.put(organization, client);
-        }
-
-        /** Removes the hot client if it is still {@code client} (identity, not the client's equals). */
-        void removeHot(Object client) {
-            hot.computeIfPresent(organization, (o, current) -> current == client ? null : current);
-        }
-
-        void clearHot() {
-            hot.remove(organization);
-        }
-    }
 
     private final CredentialStore store;
     private final ProviderRegistry registry;
     private final SecretCipher cipher;
-    private final long ttlNanos;
-    private final long staleNanos;
+    private final Duration ttl;
+    private final Duration refreshAfter;
+    private final Duration staleIfError;
     private final long maximumSize;
-    private final LongSupplier ticker;
     private final boolean closeRegistry;
     private final boolean closeStore;
-    // Keyed by organization; each organization has a tiny copy-on-write array of slots (one per provider it uses),
-    // so a hit is one map lookup plus a scan of one or two elements comparing code strings — no key object.
-    private final ConcurrentHashMap<OrganizationId, Slot[]> cache = new ConcurrentHashMap<>();
-    // What a hit reads: per provider (the registry's codes, interned so that a literal code matches by identity), a
-    // map from organization straight to its fresh client. A hit thus follows the map's node to the client — the
-    // object the caller uses anyway — instead of node -> slot array -> slot -> client (one cache miss each with
-    // 100,000 organizations). Entries mirror the slots' fresh state; the slots stay the source of truth.
-    private final String[] hotCodes;
-    private final ConcurrentHashMap<OrganizationId, Object>[] hotMaps;
-    // Marks expired entries in the background so that a hit does not read the clock (nanoTime costs more than the
-    // map lookup on some virtual machines).
-    private final ScheduledExecutorService expiry;
-    private final AtomicLong globalEpoch = new AtomicLong();
-    private final AtomicLong loadedCount = new AtomicLong();
+    private final ClientCache cache;
     private final CredentialStore.Subscription subscription;
     private final SettingsService settings;
     private final Seeder seeder;
@@ -144,31 +80,19 @@ public final class ProviderManager implements AutoCloseable {
         this.store = builder.store;
         this.registry = builder.registry;
         this.cipher = builder.cipher;
-        this.ttlNanos = builder.cacheTtl.toNanos();
-        this.staleNanos = builder.staleIfError.toNanos();
+        this.ttl = builder.cacheTtl;
+        this.refreshAfter = builder.refreshAfter;
+        this.staleIfError = builder.staleIfError;
         this.maximumSize = builder.maximumSize;
-        this.ticker = builder.ticker;
         this.closeRegistry = builder.closeRegistryOnClose;
         this.closeStore = builder.closeStoreOnClose;
         this.settings = new SettingsService(this);
         this.seeder = new Seeder(this, Seeder.MissingValues.FAIL);
-        List<ProviderCode> codes = new ArrayList<>(registry.codes());
-        this.hotCodes = new String[codes.size()];
-        @SuppressWarnings("unchecked")
-        ConcurrentHashMap<OrganizationId, Object>[] maps = new ConcurrentHashMap[codes.size()];
-        for (int i = 0; i < maps.length; i++) {
-            hotCodes[i] = codes.get(i).value().intern();
-            maps[i] = new ConcurrentHashMap<>();
-        }
-        this.hotMaps = maps;
+        Ticker ticker = builder.ticker;
+        this.cache = new ClientCache(new ArrayList<>(registry.codes()),
+                new ClientCache.Options(maximumSize, ttl, refreshAfter, staleIfError, ticker, builder.recordHits),
+                ticker == Ticker.system(), new Loader());
         this.subscription = store.subscribe(this::onChange);
-        long interval = Math.max(10_000_000L, Math.min(1_000_000_000L, ttlNanos / 10));
-        this.expiry = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "provider-settings-expiry");
-            thread.setDaemon(true);
-            return thread;
-        });
-        expiry.scheduleWithFixedDelay(this::cleanUpQuietly, interval, interval, TimeUnit.NANOSECONDS);
     }
 
     /** A new builder. */
@@ -177,7 +101,9 @@ public final class ProviderManager implements AutoCloseable {
     }
 
     /**
-     * The client of {@code providerCode} for {@code organization}, from the cache or freshly created.
+     * The client of {@code providerCode} for {@code organization}, from the cache or freshly created. A null
+     * organization (an instance or user without one) is an error, never a fallback:
+     * {@code get(instance.organization().orElse(null), ...)} is the idiom for optional columns.
      *
      * @throws MissingOrganizationException if the organization is null or does not exist in the store
      * @throws MissingCredentialsException  if it has no settings, or lacks required ones, for the provider
@@ -194,34 +120,12 @@ public final class ProviderManager implements AutoCloseable {
                     + ": pass the organization of the instance or user; there is no fallback to another organization");
         }
         if (providerCode != null && clientType != null && !closed) {
-            String[] codes = hotCodes;
-            for (int i = 0; i < codes.length; i++) {
-                String code = codes[i];
-                if (code == providerCode || code.equals(providerCode)) {
-                    Object client = hotMaps[i].get(organization);
-                    if (client != null && clientType.isInstance(client)) {
-                        return clientType.cast(client);
-                    }
-                    break;
-                }
+            Object client = cache.getIfFresh(providerCode, organization);
+            if (client != null && clientType.isInstance(client)) {
+                return clientType.cast(client);
             }
         }
         return load(organization, providerCode, clientType);
-    }
-
-    /**
-     * {@link #get(OrganizationId, String, Class)} for an organization that may be absent (an instance or user
-     * without one).
-     *
-     * @throws MissingOrganizationException if {@code organization} is empty or null
-     */
-    public <P> P get(Optional<OrganizationId> organization, String providerCode, Class<P> clientType) {
-        if (organization == null || organization.isEmpty()) {
-            throw new MissingOrganizationException("the instance or user has no organization, so provider "
-                    + (providerCode == null ? "null" : OrganizationId.abbreviate(providerCode))
-                    + " cannot be resolved; no fallback: assign the instance or user to an organization first");
-        }
-        return get(organization.get(), providerCode, clientType);
     }
 
     private <P> P load(OrganizationId organization, String providerCode, Class<P> clientType) {
@@ -236,150 +140,44 @@ public final class ProviderManager implements AutoCloseable {
                     + ", which is not a " + clientType.getName() + ": ask for " + factory.clientType().getSimpleName()
                     + ".class or one of its supertypes");
         }
-        Slot slot = slotFor(organization, code);
-        slot.loadLock.lock();
-        try {
-            checkOpen();
-            Loaded current = slot.loaded;
-            long now = ticker.getAsLong();
-            if (current != null && !current.invalidated && now - current.expiresAt < 0) {
-                return clientType.cast(current.client);
-            }
-            if (current != null && servableStale(current, now) && current.retryAt != Long.MIN_VALUE
-                    && now - current.retryAt < 0) {
-                return clientType.cast(current.client);
-            }
-            for (int attempt = 1; ; attempt++) {
-                long slotEpoch = slot.epoch;
-                long epoch = globalEpoch.get();
-                Object client;
+        return clientType.cast(cache.get(code, organization));
+    }
+
+    /** Loads for the cache; it never holds a cache lock while calling the store or a factory. */
+    private final class Loader implements ClientCache.Loader {
+        @Override
+        public Object load(OrganizationId organization, ProviderCode provider) {
+            Object client = createClient(organization, provider, registry.factory(provider),
+                    loadSettings(organization, provider));
+            LOG.debug("loaded provider {} for organization {}", provider, organization);
+            return client;
+        }
+
+        @Override
+        public Map<OrganizationId, ClientCache.Outcome> loadMany(ProviderCode provider, List<OrganizationId> organizations) {
+            ProviderFactory<?> factory = registry.factory(provider);
+            Map<OrganizationId, StoredSettings> stored = store.loadMany(provider, organizations);
+            Map<OrganizationId, ClientCache.Outcome> outcomes = new LinkedHashMap<>();
+            for (OrganizationId organization : organizations) {
                 try {
-                    client = createClient(organization, code, factory);
-                } catch (CredentialStoreUnavailableException e) {
-                    long failedAt = ticker.getAsLong();
-                    if (current != null && slot.loaded == current && servableStale(current, failedAt)) {
-                        // Remember when to try the store again; an invalidation in between makes the CAS fail.
-                        LOADED.compareAndSet(slot, current, new Loaded(current.client, current.loadedAt,
-                                current.expiresAt, false, true, failedAt + STALE_RETRY_NANOS));
-                        LOG.warn("credential store unavailable; serving the expired client of organization {}, provider {} "
-                                + "(stale-if-error, at most {} after expiry)", organization, code, Duration.ofNanos(staleNanos));
-                        return clientType.cast(current.client);
-                    }
-                    throw e;
+                    ProviderSettings values = checkSettings(organization, provider, stored.get(organization));
+                    outcomes.put(organization, ClientCache.Outcome.of(createClient(organization, provider, factory, values)));
+                } catch (RuntimeException e) {
+                    outcomes.put(organization, ClientCache.Outcome.failed(e));
                 }
-                boolean raced = slot.epoch != slotEpoch || globalEpoch.get() != epoch;
-                if (raced && attempt < MAX_LOAD_ATTEMPTS) {
-                    LOG.debug("load of organization {}, provider {} raced with an invalidation; loading again",
-                            organization, code);
-                    closeClient(client, organization, code);
-                    continue;
-                }
-                long loadedAt = ticker.getAsLong();
-                Loaded fresh = new Loaded(client, loadedAt, loadedAt + ttlNanos, raced);
-                Loaded old = LOADED.getAndSet(slot, fresh);
-                if (!raced) {
-                    slot.putHot(client);
-                    if (slot.epoch != slotEpoch || globalEpoch.get() != epoch) {
-                        // An invalidation slipped in between the check and the install: it wins.
-                        slot.removeHot(client);
-                        LOADED.compareAndSet(slot, fresh, new Loaded(client, loadedAt, loadedAt + ttlNanos, true));
-                    }
-                } else {
-                    slot.clearHot();
-                }
-                if (old == null) {
-                    loadedCount.incrementAndGet();
-                } else if (old.client != client) {
-                    closeClient(old.client, organization, code);
-                }
-                LOG.debug("loaded provider {} for organization {}", code, organization);
-                if (closed) {
-                    invalidateSlot(slot);
-                }
-                evictIfNeeded(slot);
-                return clientType.cast(client);
             }
-        } finally {
-            slot.loadLock.unlock();
+            return outcomes;
+        }
+
+        @Override
+        public void close(Object client, OrganizationId organization, ProviderCode provider) {
+            closeClient(client, organization, provider);
         }
     }
 
-    private Slot slotFor(OrganizationId organization, ProviderCode code) {
-        Slot existing = find(cache.get(organization), code.value());
-        if (existing != null) {
-            return existing;
-        }
-        Slot[] updated = cache.compute(organization, (o, slots) -> {
-            if (find(slots, code.value()) != null) {
-                return slots;
-            }
-            Slot[] grown = slots == null ? new Slot[1] : Arrays.copyOf(slots, slots.length + 1);
-            grown[grown.length - 1] = new Slot(organization, code, hotMapOf(code));
-            return grown;
-        });
-        return find(updated, code.value());
-    }
-
-    private ConcurrentHashMap<OrganizationId, Object> hotMapOf(ProviderCode code) {
-        for (int i = 0; i < hotCodes.length; i++) {
-            if (hotCodes[i].equals(code.value())) {
-                return hotMaps[i];
-            }
-        }
-        // The registry is immutable and load() got this code's factory from it, so this cannot happen.
-        throw new IllegalStateException("provider " + code + " is not in the registry the manager was built with");
-    }
-
-    private static Slot find(Slot[] slots, String code) {
-        if (slots != null) {
-            for (Slot slot : slots) {
-                if (slot.code.equals(code)) {
-                    return slot;
-                }
-            }
-        }
-        return null;
-    }
-
-    private void forEachSlot(Consumer<Slot> action) {
-        for (Slot[] slots : cache.values()) {
-            for (Slot slot : slots) {
-                action.accept(slot);
-            }
-        }
-    }
-
-    /**
-     * Marks entries whose TTL has passed as expired, so the next {@code get} reloads them. A background thread calls
-     * it every second (at most a tenth of the TTL); tests with a fake ticker call it after moving the clock.
-     */
-    public void cleanUp() {
-        long now = ticker.getAsLong();
-        forEachSlot(slot -> {
-            Loaded entry = slot.loaded;
-            if (entry != null && !entry.expired && now - entry.expiresAt >= 0
-                    && LOADED.compareAndSet(slot, entry, entry.markExpired())) {
-                slot.removeHot(entry.client);
-            }
-        });
-    }
-
-    private void cleanUpQuietly() {
-        try {
-            cleanUp();
-        } catch (RuntimeException e) {
-            LOG.warn("cache expiry sweep failed: {}", e.getClass().getName());
-        }
-    }
-
-    /** Whether an expired, not invalidated entry may still be served while the store is unavailable. */
-    private boolean servableStale(Loaded entry, long now) {
-        return !entry.invalidated && staleNanos > 0 && now - (entry.expiresAt + staleNanos) < 0;
-    }
-
-    /** Reads, decrypts and checks the settings, then has the factory create the client. Caches nothing. */
-    private Object createClient(OrganizationId organization, ProviderCode code, ProviderFactory<?> factory) {
-        ProviderSettings providerSettings = loadSettings(organization, code);
+    /** Has the factory create the client from checked settings. Caches nothing. */
+    private static Object createClient(OrganizationId organization, ProviderCode code, ProviderFactory<?> factory,
+                                       ProviderSettings providerSettings) {
         Object client;
         try {
             client = factory.create(providerSettings);
@@ -399,8 +197,11 @@ public final class ProviderManager implements AutoCloseable {
 
     /** The decrypted, complete settings of one (organization, provider), straight from the store. */
     ProviderSettings loadSettings(OrganizationId organization, ProviderCode code) {
-        StoredSettings stored = store.load(organization, code);
-        if (!stored.organizationExists()) {
+        return checkSettings(organization, code, store.load(organization, code));
+    }
+
+    private ProviderSettings checkSettings(OrganizationId organization, ProviderCode code, StoredSettings stored) {
+        if (stored == null || !stored.organizationExists()) {
             throw new MissingOrganizationException(organization, "organization " + organization
                     + " does not exist in the credential store: create it in the host's organizations table first "
                     + "(there is no fallback to another organization)");
@@ -410,43 +211,6 @@ public final class ProviderManager implements AutoCloseable {
             throw new MissingCredentialsException(organization, code, decoded.missingRequired(), decoded.nothingStored());
         }
         return ProviderSettings.of(organization, code, decoded.values());
-    }
-
-    private void evictIfNeeded(Slot keep) {
-        if (maximumSize <= 0 || loadedCount.get() <= maximumSize) {
-            return;
-        }
-        // Evicts the oldest loads; a scan is fine because it only happens on misses beyond the bound.
-        // Load times are read once before sorting: other threads load and invalidate meanwhile, and a comparator
-        // reading them live breaks TimSort's contract ("Comparison method violates its general contract!").
-        List<Candidate> candidates = new ArrayList<>();
-        forEachSlot(slot -> candidates.add(new Candidate(slot, loadedAtOf(slot))));
-        candidates.sort((a, b) -> Long.compare(a.loadedAt(), b.loadedAt()));
-        for (Candidate candidate : candidates) {
-            if (loadedCount.get() <= maximumSize) {
-                break;
-            }
-            Slot slot = candidate.slot();
-            if (slot != keep && slot.loaded != null) {
-                Loaded removed = LOADED.getAndSet(slot, null);
-                if (removed != null) {
-                    slot.removeHot(removed.client);
-                    loadedCount.decrementAndGet();
-                    LOG.debug("evicted provider {} of organization {} (maximumSize {})", slot.provider,
-                            slot.organization, maximumSize);
-                    closeClient(removed.client, slot.organization, slot.provider);
-                }
-            }
-        }
-    }
-
-    /** A slot with its load time as read when eviction started. */
-    private record Candidate(Slot slot, long loadedAt) {
-    }
-
-    private static long loadedAtOf(Slot slot) {
-        Loaded loaded = slot.loaded;
-        return loaded == null ? Long.MAX_VALUE : loaded.loadedAt;
     }
 
     private void onChange(ChangeEvent event) {
@@ -467,40 +231,39 @@ public final class ProviderManager implements AutoCloseable {
 
     /** Drops the cached client of one (organization, provider). */
     public void invalidate(OrganizationId organization, ProviderCode provider) {
-        Slot slot = find(cache.get(organization), provider.value());
+        Objects.requireNonNull(organization, "organization");
+        Objects.requireNonNull(provider, "provider");
         LOG.debug("invalidated provider {} of organization {}", provider, organization);
-        if (slot != null) {
-            invalidateSlot(slot);
-        }
+        cache.invalidate(organization, provider);
     }
 
     /** Drops every cached client of one organization. */
     public void invalidateOrganization(OrganizationId organization) {
-        Slot[] slots = cache.get(organization);
+        Objects.requireNonNull(organization, "organization");
         LOG.debug("invalidated every provider of organization {}", organization);
-        if (slots != null) {
-            for (Slot slot : slots) {
-                invalidateSlot(slot);
-            }
-        }
+        cache.invalidateOrganization(organization);
     }
 
-    /** Drops every cached client (e.g. after the change feed reconnected and may have missed events). */
+    /**
+     * Drops every cached client (e.g. after the change feed reconnected and may have missed events) and reloads
+     * the dropped ones in the background, in batches of a few hundred per store call.
+     */
     public void invalidateAll() {
-        globalEpoch.incrementAndGet();
         LOG.debug("invalidated every cached provider");
-        forEachSlot(this::invalidateSlot);
+        cache.invalidateAll();
     }
 
-    private void invalidateSlot(Slot slot) {
-        // Epoch first, then clear: a load that installs concurrently either sees the new epoch or is cleared here.
-        EPOCH.incrementAndGet(slot);
-        slot.clearHot();
-        Loaded removed = LOADED.getAndSet(slot, null);
-        if (removed != null) {
-            loadedCount.decrementAndGet();
-            closeClient(removed.client, slot.organization, slot.provider);
-        }
+    /**
+     * Applies pending expiry and size evictions now. Not needed in production (expiry is scheduled on the system
+     * clock); tests with a fake {@link Ticker} call it after moving the clock.
+     */
+    public void cleanUp() {
+        cache.cleanUp();
+    }
+
+    /** The cache's counters so far; see {@link CacheStats}. Cheap enough to poll for metrics. */
+    public CacheStats stats() {
+        return cache.stats();
     }
 
     private static void closeClient(Object client, OrganizationId organization, ProviderCode provider) {
@@ -514,9 +277,9 @@ public final class ProviderManager implements AutoCloseable {
         }
     }
 
-    /** How many clients are cached now. */
+    /** How many clients are cached now (approximate while loads and evictions run). */
     public long cachedCount() {
-        return loadedCount.get();
+        return cache.size();
     }
 
     /** Writes, views, probes and rewraps settings; its writes invalidate this manager's cache before returning. */
@@ -556,14 +319,12 @@ public final class ProviderManager implements AutoCloseable {
             return;
         }
         closed = true;
-        expiry.shutdownNow();
         try {
             subscription.close();
         } catch (RuntimeException e) {
             LOG.warn("unsubscribing from the credential store failed: {}", e.getClass().getName());
         }
-        globalEpoch.incrementAndGet();
-        forEachSlot(this::invalidateSlot);
+        cache.close();
         if (closeRegistry) {
             registry.close();
         }
@@ -579,9 +340,10 @@ public final class ProviderManager implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ProviderManager[providers=" + registry.codes() + ", cached=" + loadedCount.get()
-                + ", ttl=" + Duration.ofNanos(ttlNanos) + ", staleIfError=" + Duration.ofNanos(staleNanos)
-                + (closed ? ", closed" : "") + "]";
+        return "ProviderManager[providers=" + registry.codes() + ", cached=" + cache.size()
+                + ", maximumSize=" + (maximumSize == 0 ? "unbounded" : maximumSize)
+                + ", ttl=" + ttl + ", refreshAfter=" + (refreshAfter.isZero() ? "off" : refreshAfter)
+                + ", staleIfError=" + staleIfError + (closed ? ", closed" : "") + "]";
     }
 
     /**
@@ -593,9 +355,11 @@ public final class ProviderManager implements AutoCloseable {
         private ProviderRegistry registry;
         private SecretCipher cipher;
         private Duration cacheTtl = Duration.ofMinutes(10);
+        private Duration refreshAfter = Duration.ZERO;
         private Duration staleIfError = Duration.ofMinutes(5);
         private long maximumSize;
-        private LongSupplier ticker = System::nanoTime;
+        private Ticker ticker = Ticker.system();
+        private boolean recordHits;
         private boolean closeRegistryOnClose = true;
         private boolean closeStoreOnClose;
 
@@ -620,9 +384,22 @@ public final class ProviderManager implements AutoCloseable {
             return this;
         }
 
-        /** How long a cached client is used without reloading (default 10 minutes); a net for missed change events. */
+        /**
+         * How long a cached client is used before it must be loaded again (default 10 minutes): the bound on
+         * staleness when a change event is missed.
+         */
         public Builder cacheTtl(Duration value) {
             this.cacheTtl = value;
+            return this;
+        }
+
+        /**
+         * After how long a client that is still being used is reloaded in the background while it keeps being
+         * served (default {@link Duration#ZERO}: off). Must be shorter than {@link #cacheTtl(Duration)}. A failed
+         * refresh keeps the current client and is retried about a second later; the TTL still applies.
+         */
+        public Builder refreshAfter(Duration value) {
+            this.refreshAfter = value;
             return this;
         }
 
@@ -635,15 +412,27 @@ public final class ProviderManager implements AutoCloseable {
             return this;
         }
 
-        /** The most clients cached at once; the oldest loads are evicted beyond it (default: unbounded). */
+        /**
+         * The most clients each provider's cache holds (default 0: unbounded). Beyond it Caffeine's W-TinyLFU policy
+         * evicts the entries least likely to be used again; evicted clients are closed.
+         */
         public Builder maximumSize(long value) {
             this.maximumSize = value;
             return this;
         }
 
-        /** The nanosecond time source for TTLs (default {@link System#nanoTime()}); tests pass a fake. */
-        public Builder ticker(LongSupplier value) {
+        /** The time source for TTL, refresh and stale-if-error (default {@link Ticker#system()}); tests pass a fake. */
+        public Builder ticker(Ticker value) {
             this.ticker = value;
+            return this;
+        }
+
+        /**
+         * Whether cache hits are counted in {@link ProviderManager#stats()} (default false). Counting costs every
+         * hit an increment of a shared counter; misses, loads and the rest are always counted.
+         */
+        public Builder recordHits(boolean value) {
+            this.recordHits = value;
             return this;
         }
 
@@ -678,6 +467,12 @@ public final class ProviderManager implements AutoCloseable {
             if (cacheTtl == null || cacheTtl.isNegative() || cacheTtl.isZero()) {
                 problems.add("cacheTtl is " + cacheTtl + ", it must be positive (default PT10M)");
             }
+            if (refreshAfter == null || refreshAfter.isNegative()) {
+                problems.add("refreshAfter is " + refreshAfter + ", it must be zero (off) or positive");
+            } else if (cacheTtl != null && !refreshAfter.isZero() && refreshAfter.compareTo(cacheTtl) >= 0) {
+                problems.add("refreshAfter is " + refreshAfter + ", it must be shorter than cacheTtl (" + cacheTtl
+                        + ") or a client would expire before it is refreshed");
+            }
             if (staleIfError == null || staleIfError.isNegative()) {
                 problems.add("staleIfError is " + staleIfError + ", it must be zero (disabled) or positive (default PT5M)");
             }
@@ -685,7 +480,7 @@ public final class ProviderManager implements AutoCloseable {
                 problems.add("maximumSize is " + maximumSize + ", it must be positive, or 0 for unbounded");
             }
             if (ticker == null) {
-                problems.add("ticker is null: omit it to use System::nanoTime");
+                problems.add("ticker is null: omit it to use Ticker.system()");
             }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException("ProviderManager - " + String.join("; ", problems));

@@ -85,10 +85,12 @@ class OriginScenariosTest {
     void noOrganizationIsAClearError() {
         world.organizationWithCredentials();
 
-        assertThatThrownBy(() -> world.manager.get(Optional.empty(), CODE, TestClient.class))
+        // A nullable column passes null straight through: it compiles without a cast and is a typed error.
+        Optional<OrganizationId> none = Optional.empty();
+        assertThatThrownBy(() -> world.manager.get(none.orElse(null), CODE, TestClient.class))
                 .isInstanceOf(MissingOrganizationException.class)
                 .hasMessageContaining("no organization").hasMessageContaining("no fallback");
-        assertThatThrownBy(() -> world.manager.get((OrganizationId) null, CODE, TestClient.class))
+        assertThatThrownBy(() -> world.manager.get(null, CODE, TestClient.class))
                 .isInstanceOf(MissingOrganizationException.class)
                 .hasMessageContaining("no organization");
         OrganizationId unknown = OrganizationId.random();

@@ -304,22 +304,25 @@ class ProviderManagerTest {
     }
 
     @Test
-    void maximumSizeEvictsTheOldestAndClosesIt() {
+    void maximumSizeBoundsTheCacheAndClosesWhatItEvicts() {
         world.close();
         world = new TestWorld(Duration.ofMinutes(10), Duration.ofMinutes(5), 2);
-        OrganizationId a = world.organizationWithCredentials();
-        OrganizationId b = world.organizationWithCredentials();
-        OrganizationId c = world.organizationWithCredentials();
-        TestClient clientA = world.client(a);
-        world.advance(Duration.ofMillis(1));
-        TestClient clientB = world.client(b);
-        world.advance(Duration.ofMillis(1));
-        world.client(c);
+        List<OrganizationId> organizations = List.of(world.organizationWithCredentials(),
+                world.organizationWithCredentials(), world.organizationWithCredentials());
+        List<TestClient> clients = new ArrayList<>();
+        for (OrganizationId organization : organizations) {
+            clients.add(world.client(organization));
+        }
+        world.manager.cleanUp();
 
         assertThat(world.manager.cachedCount()).isEqualTo(2);
-        assertThat(clientA.isClosed()).isTrue();
-        assertThat(clientB.isClosed()).isFalse();
-        assertThat(world.client(b)).isSameAs(clientB);
+        assertThat(clients).filteredOn(TestClient::isClosed).as("the evicted client is closed").hasSize(1);
+        assertThat(world.manager.stats().evictionCount()).isEqualTo(1);
+        for (int i = 0; i < clients.size(); i++) {
+            if (!clients.get(i).isClosed()) {
+                assertThat(world.client(organizations.get(i))).as("a kept client is a hit").isSameAs(clients.get(i));
+            }
+        }
     }
 
     @Test

@@ -139,7 +139,7 @@ class ManagerOnPostgresTest {
 
     @Test
     void noOrUnknownOrganizationIsAClearError() {
-        assertThatThrownBy(() -> manager.get(Optional.empty(), CODE, TestClient.class))
+        assertThatThrownBy(() -> manager.get(Optional.<OrganizationId>empty().orElse(null), CODE, TestClient.class))
                 .isInstanceOf(MissingOrganizationException.class).hasMessageContaining("no organization");
         OrganizationId unknown = OrganizationId.random();
         assertThatThrownBy(() -> client(manager, unknown))

@@ -285,9 +285,9 @@ class BadInputTest {
                         () -> ProviderCode.of("scaleway'; DROP TABLE provider_settings; --")),
                 // resolution
                 lib("get(null organization)", MissingOrganizationException.class, "no organization",
-                        () -> manager.get((OrganizationId) null, SCW, ScalewayProvider.class)),
+                        () -> manager.get(null, SCW, ScalewayProvider.class)),
                 lib("get(empty Optional organization)", MissingOrganizationException.class, "no organization",
-                        () -> manager.get(Optional.empty(), SCW, ScalewayProvider.class)),
+                        () -> manager.get(Optional.<OrganizationId>empty().orElse(null), SCW, ScalewayProvider.class)),
                 lib("get(absent organization)", MissingOrganizationException.class, "does not exist",
                         () -> manager.get(ABSENT, SCW, ScalewayProvider.class)),
                 lib("get(organization without credentials)", MissingCredentialsException.class, ScalewaySettings.SECRET_KEY,
