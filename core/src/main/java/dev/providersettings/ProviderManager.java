@@ -297,6 +297,11 @@ public final class ProviderManager implements AutoCloseable {
         return registry;
     }
 
+    /** The cache engine, for tests that check what it retains. */
+    ClientCache cache() {
+        return cache;
+    }
+
     CredentialStore store() {
         return store;
     }

@@ -700,6 +700,19 @@ public final class ClientCache implements AutoCloseable {
         return size;
     }
 
+    /**
+     * How many keys the cache holds in all its structures (hit maps, entries, expired entries kept for
+     * stale-if-error, loads in flight): what memory it retains, for tests of its bounds.
+     */
+    public long retainedKeyCount() {
+        long count = 0;
+        for (Segment segment : segments) {
+            count += segment.fresh.size() + segment.entries.asMap().size() + segment.flights.size()
+                    + (segment.stale == null ? 0 : segment.stale.asMap().size());
+        }
+        return count;
+    }
+
     /** Drops and closes every cached client and stops the background threads. Idempotent. */
     @Override
     public void close() {
