@@ -50,6 +50,18 @@ class ProviderManagerTest {
 
     @Test
     void aHitAllocatesNothing() {
+        assertHitsAllocateNothing();
+    }
+
+    @Test
+    void aHitOfABoundedRefreshingCacheAllocatesNothingEither() {
+        // Bounded and refreshing caches report sampled hits to Caffeine: that path must not allocate either.
+        world.close();
+        world = new TestWorld(Duration.ofMinutes(10), Duration.ofMinutes(5), 1_000, Duration.ofMinutes(5), true);
+        assertHitsAllocateNothing();
+    }
+
+    private void assertHitsAllocateNothing() {
         java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
         org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
                 "needs per-thread allocation counters (HotSpot)");

@@ -636,6 +636,9 @@ public final class ClientCache implements AutoCloseable {
      * (or run) the batch that holds their key.
      */
     public void invalidateAll() {
+        if (closed) {
+            return;
+        }
         everythingInvalidations.increment();
         long global = globalEpoch.incrementAndGet();
         for (Segment segment : segments) {

@@ -29,7 +29,13 @@ public final class TestWorld implements AutoCloseable {
     }
 
     public TestWorld(Duration ttl, Duration staleIfError, long maximumSize) {
+        this(ttl, staleIfError, maximumSize, Duration.ZERO, false);
+    }
+
+    public TestWorld(Duration ttl, Duration staleIfError, long maximumSize, Duration refreshAfter, boolean recordHits) {
         this.manager = ProviderManager.builder()
+                .refreshAfter(refreshAfter)
+                .recordHits(recordHits)
                 .store(store)
                 .registry(ProviderRegistry.builder().register(factory).build())
                 .cipher(cipher)
