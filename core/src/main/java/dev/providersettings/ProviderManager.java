@@ -46,15 +46,16 @@ import java.util.Objects;
  *       in the background in batches through {@link CredentialStore#loadMany}; a get waits only for the batch that
  *       holds its key.</li>
  *   <li><b>Closing.</b> Evicted, expired, replaced and invalidated clients that are {@link AutoCloseable} are closed
- *       after they were removed from the cache, never while they are being handed out. A caller still holding such
- *       a client may see it closed: get the client again per unit of work rather than keeping it.</li>
+ *       {@code closeDelay} (default one minute) after they left the cache, by Caffeine's removal listener — never
+ *       while they are being handed out. A caller may keep using a client it got for a unit of work shorter than the
+ *       delay; one that keeps a client longer may find it closed: get the client again per unit of work.</li>
  * </ul>
  * Expiry is applied on time with the system ticker (Caffeine schedules it); with a custom {@link Ticker} it is
  * applied when the cache is maintained (loads, invalidations, {@link #cleanUp()}).
  *
  * <h2>Ownership</h2>
  * The manager owns two daemon threads ({@code provider-settings-reload-*}) for background refreshes and batch
- * reloads. {@link #close()} stops them, unsubscribes from the store, closes the cached clients and, unless
+ * reloads, and one ({@code provider-settings-closer}) that closes removed clients after the close delay. {@link #close()} stops them, unsubscribes from the store, closes the cached clients and, unless
  * {@code closeRegistryOnClose(false)}, the registry and so every factory in it. The store is the host's (it may be
  * shared) and is closed only with {@code closeStoreOnClose(true)}. The cipher holds no resources.
  */
@@ -90,7 +91,8 @@ public final class ProviderManager implements AutoCloseable {
         this.seeder = new Seeder(this, Seeder.MissingValues.FAIL);
         Ticker ticker = builder.ticker;
         this.cache = new ClientCache(new ArrayList<>(registry.codes()),
-                new ClientCache.Options(maximumSize, ttl, refreshAfter, staleIfError, ticker, builder.recordHits),
+                new ClientCache.Options(maximumSize, ttl, refreshAfter, staleIfError, ticker, builder.recordHits,
+                        builder.closeDelay),
                 ticker == Ticker.system(), new Loader());
         this.subscription = store.subscribe(this::onChange);
     }
@@ -365,6 +367,7 @@ public final class ProviderManager implements AutoCloseable {
         private long maximumSize;
         private Ticker ticker = Ticker.system();
         private boolean recordHits;
+        private Duration closeDelay = Duration.ofMinutes(1);
         private boolean closeRegistryOnClose = true;
         private boolean closeStoreOnClose;
 
@@ -441,6 +444,18 @@ public final class ProviderManager implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long after leaving the cache (evicted, expired, replaced, invalidated) an {@link AutoCloseable} client
+         * is closed (default 1 minute; {@link Duration#ZERO} closes at once). A caller that got the client just
+         * before, or from a load whose entry the size bound rejected at once, can finish a unit of work shorter
+         * than this with it. {@link ProviderManager#close()} closes the waiting clients at once. Clients that are
+         * not {@code AutoCloseable} are simply dropped.
+         */
+        public Builder closeDelay(Duration value) {
+            this.closeDelay = value;
+            return this;
+        }
+
         /** Whether {@link ProviderManager#close()} closes the registry and its factories (default true). */
         public Builder closeRegistryOnClose(boolean value) {
             this.closeRegistryOnClose = value;
@@ -486,6 +501,9 @@ public final class ProviderManager implements AutoCloseable {
             }
             if (ticker == null) {
                 problems.add("ticker is null: omit it to use Ticker.system()");
+            }
+            if (closeDelay == null || closeDelay.isNegative()) {
+                problems.add("closeDelay is " + closeDelay + ", it must be zero (close at once) or positive (default PT1M)");
             }
             if (!problems.isEmpty()) {
                 throw new ConfigurationException("ProviderManager - " + String.join("; ", problems));

@@ -297,6 +297,82 @@ class CacheRegressionTest {
         assertThat(first.isClosed()).isTrue();
     }
 
+    /**
+     * With a bound of one, loading a second organization evicts one of the two at once — possibly the client being
+     * handed out. Neither is closed while callers can still be using it; both leave and one is closed after the delay.
+     */
+    @Test
+    void clientsLeavingTheCacheAreClosedAfterTheCloseDelayNotWhileHandedOut() throws Exception {
+        CountingStore store = new CountingStore();
+        ProviderManager manager = manager(store, builder -> builder.maximumSize(1).closeDelay(Duration.ofMillis(300)));
+        List<OrganizationId> organizations = withCredentials(manager, store, 2);
+        TestClient first = manager.get(organizations.get(0), CODE, TestClient.class);
+        for (int i = 0; i < 1_000; i++) {
+            manager.get(organizations.get(0), CODE, TestClient.class);
+        }
+        TestClient second = manager.get(organizations.get(1), CODE, TestClient.class);
+        manager.cleanUp();
+
+        assertThat(manager.cachedCount()).isEqualTo(1);
+        assertThat(first.isClosed()).isFalse();
+        assertThat(second.isClosed()).as("handed out open even if the bound rejected it at once").isFalse();
+        waitUntil(() -> first.isClosed() || second.isClosed());
+        assertThat(first.isClosed() && second.isClosed()).as("only the evicted one is closed").isFalse();
+
+        // With no delay the evicted client is closed at once, by the call that evicted it.
+        ProviderManager immediate = manager(store, builder -> builder.maximumSize(1).closeDelay(Duration.ZERO));
+        TestClient a = immediate.get(organizations.get(0), CODE, TestClient.class);
+        TestClient b = immediate.get(organizations.get(1), CODE, TestClient.class);
+        immediate.cleanUp();
+        assertThat(a.isClosed() ^ b.isClosed()).isTrue();
+    }
+
+    /** Closing the manager closes the clients still waiting for their close delay. */
+    @Test
+    void closingTheManagerClosesClientsWaitingForTheirDelay() {
+        CountingStore store = new CountingStore();
+        ProviderManager manager = manager(store, builder -> builder.closeDelay(Duration.ofHours(1)));
+        OrganizationId organization = withCredentials(manager, store, 1).get(0);
+        TestClient client = manager.get(organization, CODE, TestClient.class);
+        manager.invalidate(organization, CODE);
+        assertThat(client.isClosed()).isFalse();
+        manager.close();
+        assertThat(client.isClosed()).isTrue();
+    }
+
+    /**
+     * Read-your-writes on one hot organization while four readers keep missing and loading it: every write's own
+     * get sees that write, never a client loaded before it (nor one a reader's load picked up while it was dropped).
+     */
+    @Test
+    void readYourWritesHoldsWhileReadersKeepLoadingTheSameKey() throws Exception {
+        CountingStore store = new CountingStore();
+        ProviderManager manager = manager(store, builder -> builder);
+        OrganizationId organization = withCredentials(manager, store, 1).get(0);
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Future<?>> readers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            readers.add(pool.submit(() -> {
+                while (!stop.get()) {
+                    assertThat(manager.get(organization, CODE, TestClient.class).organization()).isEqualTo(organization);
+                }
+                return null;
+            }));
+        }
+        try {
+            for (int write = 0; write < 1_500; write++) {
+                manager.settings().update("writer", organization, CODE, TestWorld.credentials(organization, "w" + write));
+                assertThat(manager.get(organization, CODE, TestClient.class).accessKey())
+                        .isEqualTo(TestWorld.accessKey(organization, "w" + write));
+            }
+        } finally {
+            stop.set(true);
+        }
+        for (Future<?> reader : readers) {
+            reader.get(30, TimeUnit.SECONDS);
+        }
+    }
+
     /** Stats count what happened; hits only when asked for. */
     @Test
     void statsCountHitsMissesLoadsAndInvalidationsByKind() {
@@ -329,7 +405,7 @@ class CacheRegressionTest {
         ProviderManager manager = options.apply(ProviderManager.builder()
                 .store(store)
                 .registry(ProviderRegistry.builder().register(new TestProviderFactory()).build())
-                .cipher(cipher)).build();
+.cipher(cipher).closeDelay(Duration.ZERO)).build();
         managers.add(manager);
         return manager;
     }

@@ -92,7 +92,7 @@ class ProviderManagerTest {
         TestProviderFactory other = new TestProviderFactory("othercloud");
         try (ProviderManager manager = ProviderManager.builder().store(world.store)
                 .registry(ProviderRegistry.builder().register(world.factory).register(other).build())
-                .cipher(world.cipher).closeRegistryOnClose(false).build()) {
+                .cipher(world.cipher).closeRegistryOnClose(false).closeDelay(Duration.ZERO).build()) {
             OrganizationId organization = world.organizationWithCredentials();
             manager.settings().update("test", organization, "othercloud", TestWorld.credentials(organization, "o1"));
             TestClient test = manager.get(organization, CODE, TestClient.class);

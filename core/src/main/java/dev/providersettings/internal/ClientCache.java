@@ -18,13 +18,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -118,7 +121,7 @@ public final class ClientCache implements AutoCloseable {
 
     /** The cache's options, validated by the manager's builder. Zero durations or size mean "off". */
     public record Options(long maximumSize, Duration ttl, Duration refreshAfter, Duration staleIfError, Ticker ticker,
-                          boolean recordHits) {
+                          boolean recordHits, Duration closeDelay) {
     }
 
     /** One cached client and its timing. */
@@ -195,7 +198,7 @@ public final class ClientCache implements AutoCloseable {
                             onEvicted(this, organization, entry, cause))
                     .<OrganizationId, Entry>removalListener((organization, entry, cause) -> {
                         if (entry != null && !entry.retained) {
-                            loader.close(entry.client, organization, this.code);
+                            retire(entry.client, organization, this.code);
                         }
                     })
                     .build();
@@ -213,7 +216,7 @@ public final class ClientCache implements AutoCloseable {
                 this.stale = staleBuilder
                         .<OrganizationId, Entry>removalListener((organization, entry, cause) -> {
                             if (entry != null) {
-                                loader.close(entry.client, organization, this.code);
+                                retire(entry.client, organization, this.code);
                             }
                         })
                         .build();
@@ -228,6 +231,19 @@ public final class ClientCache implements AutoCloseable {
                 fresh.remove(key);
                 return null;
             });
+        }
+    }
+
+    /** A removed client waiting for its close delay; identity equality, so equal clients are kept apart. */
+    private static final class Retired {
+        final Object client;
+        final OrganizationId organization;
+        final ProviderCode code;
+
+        Retired(Object client, OrganizationId organization, ProviderCode code) {
+            this.client = client;
+            this.organization = organization;
+            this.code = code;
         }
     }
 
@@ -318,6 +334,10 @@ public final class ClientCache implements AutoCloseable {
     private final AtomicLongArray stripes = new AtomicLongArray(STRIPES);
     private final AtomicLong globalEpoch = new AtomicLong();
     private final ExecutorService background;
+    private final long closeDelayNanos;
+    // Closes removed AutoCloseable clients closeDelay after their removal (created only when there is a delay).
+    private final ScheduledThreadPoolExecutor closer;
+    private final Set<Retired> retiring = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private final LongAdder hits = new LongAdder();
@@ -349,6 +369,17 @@ public final class ClientCache implements AutoCloseable {
         this.segments = new Segment[providers.size()];
         for (int i = 0; i < segments.length; i++) {
             segments[i] = new Segment(providers.get(i));
+        }
+        this.closeDelayNanos = options.closeDelay().toNanos();
+        if (closeDelayNanos > 0) {
+            this.closer = new ScheduledThreadPoolExecutor(1, runnable -> {
+                Thread thread = new Thread(runnable, "provider-settings-closer");
+                thread.setDaemon(true);
+                return thread;
+            });
+            closer.setRemoveOnCancelPolicy(true);
+        } else {
+            this.closer = null;
         }
         AtomicLong threads = new AtomicLong();
         this.background = Executors.newFixedThreadPool(2, runnable -> {
@@ -596,6 +627,33 @@ public final class ClientCache implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes a client that left the cache, after the close delay: a caller that got it just before (or from a load
+     * whose entry the size policy rejected at once) can finish its unit of work with it.
+     */
+    private void retire(Object client, OrganizationId organization, ProviderCode code) {
+        if (!(client instanceof AutoCloseable)) {
+            return;
+        }
+        if (closer == null || closed) {
+            loader.close(client, organization, code);
+            return;
+        }
+        Retired retired = new Retired(client, organization, code);
+        retiring.add(retired);
+        try {
+            closer.schedule(() -> closeRetired(retired), closeDelayNanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            closeRetired(retired);
+        }
+    }
+
+    private void closeRetired(Retired retired) {
+        if (retiring.remove(retired)) {
+            loader.close(retired.client, retired.organization, retired.code);
+        }
+    }
+
     private void countFailure(RuntimeException e) {
         loadFailures.increment();
         if (e instanceof SecretDecryptionException) {
@@ -623,12 +681,14 @@ public final class ClientCache implements AutoCloseable {
     }
 
     private static void drop(Segment segment, OrganizationId organization) {
-        // A load in flight started before this invalidation: later callers must not join it.
-        segment.flights.remove(organization);
         segment.remove(organization);
         if (segment.stale != null) {
             segment.stale.invalidate(organization);
         }
+        // Last: a load in flight now may have started before this invalidation (or, registered before the entry was
+        // removed, may answer with the entry's client), so later callers must not join it. Removing it first would
+        // let a flight registered in between answer with the client being dropped.
+        segment.flights.remove(organization);
     }
 
     /**
@@ -732,6 +792,13 @@ public final class ClientCache implements AutoCloseable {
             segment.entries.invalidateAll();
             if (segment.stale != null) {
                 segment.stale.invalidateAll();
+            }
+        }
+        if (closer != null) {
+            // Clients waiting for their close delay are closed now, with the manager.
+            closer.shutdownNow();
+            for (Retired retired : retiring) {
+                closeRetired(retired);
             }
         }
     }

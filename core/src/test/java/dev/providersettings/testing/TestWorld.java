@@ -35,6 +35,8 @@ public final class TestWorld implements AutoCloseable {
     public TestWorld(Duration ttl, Duration staleIfError, long maximumSize, Duration refreshAfter, boolean recordHits) {
         this.manager = ProviderManager.builder()
                 .refreshAfter(refreshAfter)
+                // Tests check that removed clients are closed, so close them at once.
+                .closeDelay(Duration.ZERO)
                 .recordHits(recordHits)
                 .store(store)
                 .registry(ProviderRegistry.builder().register(factory).build())
