@@ -64,15 +64,41 @@ class SeederTest {
     void writesOnlyChangedKeys() {
         OrganizationId organization = world.organization();
         world.manager.seeder().seed("seed", CODE, SecretSource.environment(environment()));
+        SettingsView before = world.manager.settings().view(organization, CODE);
         Map<String, String> changed = new java.util.HashMap<>(environment());
         changed.put("TC_SECRET_KEY", "rotated-secret");
 
         SeedReport report = world.manager.seeder().seed("seed", CODE, SecretSource.environment(changed));
 
         assertThat(report.of(organization).orElseThrow().written()).containsExactly(SECRET_KEY);
-        assertThat(world.manager.settings().view(organization, CODE).version(SECRET_KEY)).isEqualTo(2);
-        assertThat(world.manager.settings().view(organization, CODE).version(ACCESS_KEY)).isEqualTo(1);
+        SettingsView after = world.manager.settings().view(organization, CODE);
+        assertThat(after.version(SECRET_KEY)).isGreaterThan(before.version(SECRET_KEY));
+        assertThat(after.version(ACCESS_KEY)).isEqualTo(before.version(ACCESS_KEY));
         assertThat(world.client(organization).secretKey().reveal()).isEqualTo("rotated-secret");
+    }
+
+    @Test
+    void seedingNeverOverwritesSettingsDeletedAndRecreatedDuringTheRun() {
+        OrganizationId organization = world.organization();
+        world.manager.seeder().seed("seed", CODE, SecretSource.environment(environment()));
+        Map<String, String> rotated = new java.util.HashMap<>(environment());
+        rotated.put("TC_SECRET_KEY", "seeded-rotation");
+        // After the seeder read the stored versions, an admin deletes the settings and stores new credentials.
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        dev.providersettings.spi.CredentialStore racing = SettingsServiceTest.delegating(world.store, "saveAll", () -> {
+            if (first.getAndSet(false)) {
+                world.manager.settings().delete("admin", organization, CODE);
+                world.manager.settings().update("admin", organization, CODE, dev.providersettings.testing.TestWorld
+                        .credentials(organization, "admin"));
+            }
+        });
+        try (ProviderManager manager = ProviderManager.builder().store(racing).cipher(world.cipher)
+                .registry(ProviderRegistry.builder().register(new dev.providersettings.testing.TestProviderFactory()).build()).build()) {
+            assertThatThrownBy(() -> manager.seeder().seed("seed", CODE, SecretSource.environment(rotated)))
+                    .isInstanceOf(VersionConflictException.class).hasMessageNotContaining("seeded-rotation");
+        }
+        assertThat(world.client(organization).secretKey())
+                .isEqualTo(dev.providersettings.testing.TestWorld.secretKey(organization, "admin"));
     }
 
     @Test
