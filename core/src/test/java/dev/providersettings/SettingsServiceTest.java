@@ -208,7 +208,8 @@ class SettingsServiceTest {
                     .as("the new key stays; the revoked one is not written back")
                     .isEqualTo(TestWorld.secretKey(organization, "new"));
             assertThat(report.conflicts()).isEqualTo(1);
-            assertThat(manager.settings().rewrap("ops").complete()).isTrue();
+            assertThat(report.rewrapped()).as("the re-created secret, written under k1 by the other node").isEqualTo(1);
+            assertThat(report.complete()).isTrue();
             assertThat(manager.get(organization, CODE, TestClient.class).secretKey())
                     .isEqualTo(TestWorld.secretKey(organization, "new"));
         }
@@ -312,7 +313,7 @@ class SettingsServiceTest {
             assertThat(rotated.get(organizations.get(0), CODE, TestClient.class).secretKey())
                     .isEqualTo(TestWorld.secretKey(organizations.get(0), "v1"));
             RewrapReport report = rotated.settings().rewrap("ops");
-            assertThat(report).isEqualTo(new RewrapReport("k2", 3, 0, 0));
+            assertThat(report).isEqualTo(new RewrapReport("k2", 3, 0, 0, List.of(), 0, false));
             assertThat(report.complete()).isTrue();
             assertThat(rotated.settings().rewrap("ops").rewrapped()).isZero();
         }
@@ -366,7 +367,7 @@ class SettingsServiceTest {
                 .registry(ProviderRegistry.builder().register(factory).build()).closeRegistryOnClose(false).build()) {
             RewrapReport report = manager.settings().rewrap("ops");
 
-            assertThat(report).isEqualTo(new RewrapReport("k2", 1, 1, 0));
+            assertThat(report).isEqualTo(new RewrapReport("k2", 1, 1, 0, List.of(), 0, false));
             assertThat(manager.get(raced, CODE, TestClient.class).secretKey().reveal()).isEqualTo("changed-elsewhere");
             assertThat(manager.get(organizations.get(1), CODE, TestClient.class).secretKey())
                     .isEqualTo(TestWorld.secretKey(organizations.get(1), "v1"));
