@@ -62,6 +62,8 @@ public final class KeyRing {
 
     private final String primaryKeyId;
     private final Map<String, SecretKey> keys;
+    /** Derived from the primary key on first use (racy but idempotent). */
+    private volatile SecretKey fingerprintKey;
 
     private KeyRing(String primaryKeyId, Map<String, SecretKey> keys) {
         this.primaryKeyId = primaryKeyId;
@@ -206,6 +208,34 @@ public final class KeyRing {
     /** Whether the ring holds a key with this id. */
     public boolean contains(String keyId) {
         return keys.containsKey(keyId);
+    }
+
+    /**
+     * A fingerprint of a secret that is the same on every node and after every restart of a deployment using this key
+     * ring, and different in any other deployment: {@code fp:<primary key id>:} and 16 hex digits (64 bits) of
+     * HMAC-SHA-256 of the value under a key derived from the primary key (HMAC-SHA-256 of a fixed label under the
+     * primary key, so the fingerprint reveals nothing about the key). Without the key ring a fingerprint can neither
+     * be compared with another deployment's nor used to confirm a guessed secret. It changes when the primary
+     * changes; the key id in it says which primary made it. For logs of one process, {@link Secret#fingerprint()}
+     * needs no key ring.
+     */
+    public String fingerprint(Secret secret) {
+        Objects.requireNonNull(secret, "secret");
+        javax.crypto.SecretKey key = fingerprintKey;
+        if (key == null) {
+            try {
+                javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+                mac.init(keys.get(primaryKeyId));
+                byte[] derived = mac.doFinal("provider-settings secret fingerprint v1".getBytes(StandardCharsets.UTF_8));
+                key = new SecretKeySpec(derived, "HmacSHA256");
+                Arrays.fill(derived, (byte) 0);
+            } catch (java.security.GeneralSecurityException e) {
+                throw new ConfigurationException("HmacSHA256 is not available in this JVM (" + e.getClass().getSimpleName()
+                        + "): use a standard Java 17 runtime", e);
+            }
+            fingerprintKey = key;
+        }
+        return "fp:" + primaryKeyId + ":" + Secret.hmacHex(key, secret.reveal());
     }
 
     /** The key of an id, for the ciphers of this package. */
