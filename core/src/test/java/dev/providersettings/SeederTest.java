@@ -184,6 +184,11 @@ class SeederTest {
         Files.createSymbolicLink(dir, root.resolve("unmounted"));
         assertThatThrownBy(() -> world.manager.seeder().seed("seed", CODE, source))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining(dir.toString());
+        // So is the root of the per-organization directories.
+        Path danglingRoot = Files.createSymbolicLink(root.resolve("orgs-link"), root.resolve("not-mounted"));
+        assertThatThrownBy(() -> world.manager.seeder().seed("seed", CODE, SecretSource.firstOf(
+                SecretSource.perOrganizationDirectory(danglingRoot), SecretSource.environment(environment()))))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("orgs-link");
         assertThat(world.store.auditTrail()).isEmpty();
     }
 

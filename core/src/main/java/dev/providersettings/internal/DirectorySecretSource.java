@@ -43,10 +43,20 @@ public final class DirectorySecretSource implements SecretSource {
         if (!exists(directory, name)) {
             return Optional.empty();
         }
-        Path dir = perOrganization ? directory.resolve(organization.value().toString()) : directory;
-        if (perOrganization && !exists(dir, "directory of organization " + organization)) {
+        // An existing root that is a dangling link or unreadable would make every organization look absent here.
+        requireSearchableDirectory(directory);
+        if (!perOrganization) {
+            return Optional.of(directory);
+        }
+        Path dir = directory.resolve(organization.value().toString());
+        if (!exists(dir, "directory of organization " + organization)) {
             return Optional.empty();
         }
+        requireSearchableDirectory(dir);
+        return Optional.of(dir);
+    }
+
+    private void requireSearchableDirectory(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new ConfigurationException("secrets path " + dir + " (" + name + ") is not a directory"
                     + (Files.exists(dir) ? "" : " or is a link that cannot be resolved")
@@ -56,7 +66,6 @@ public final class DirectorySecretSource implements SecretSource {
             throw new ConfigurationException("secrets directory " + dir + " (" + name + ") cannot be read: "
                     + "check its permissions (the process needs read and search access)");
         }
-        return Optional.of(dir);
     }
 
     /** Whether a path exists; an existence that cannot be determined (permissions) is an error, not "absent". */
