@@ -1,5 +1,6 @@
 package dev.providersettings;
 
+import dev.providersettings.internal.UntrustedText;
 import dev.providersettings.spi.EncryptedSecret;
 import dev.providersettings.spi.SecretCipher;
 import dev.providersettings.spi.SecretContext;
@@ -81,11 +82,12 @@ public final class AesGcmSecretCipher implements SecretCipher {
     public Secret decrypt(EncryptedSecret encrypted, SecretContext context) {
         Objects.requireNonNull(encrypted, "encrypted");
         Objects.requireNonNull(context, "context");
-        String keyId = encrypted.keyId();
+        // The key id comes from the database: quoted escaped and shortened, it cannot forge or flood a message.
+        String keyId = UntrustedText.quote(encrypted.keyId());
         String where = "secret " + context.key() + " of organization " + context.organization() + ", provider "
                 + context.provider();
-        SecretKey key = keyRing.key(keyId).orElseThrow(() -> new SecretDecryptionException(where
-                + " is encrypted with key id '" + OrganizationId.abbreviate(keyId) + "', which is not in the key ring "
+        SecretKey key = keyRing.key(encrypted.keyId()).orElseThrow(() -> new SecretDecryptionException(where
+                + " is encrypted with key id '" + keyId + "', which is not in the key ring "
                 + keyRing.keyIds() + ": add that key to the key ring (it may have been removed before rewrap finished)"));
         byte[] data = encrypted.ciphertext();
         if (data.length < MIN_LENGTH || data[0] != FORMAT_V1) {

@@ -30,7 +30,8 @@ import java.util.function.Consumer;
 
 /**
  * A thread-safe {@link CredentialStore} in memory, for tests and embedded use. Like a database store it keeps
- * typed values and ciphertext only, checks versions, applies batches all or nothing, requires organizations to
+ * typed values and ciphertext only, checks versions (drawn from one store-wide counter, so a version never repeats
+ * for a key, even after a delete), applies batches all or nothing, requires organizations to
  * exist ({@link #addOrganization}), cascades {@link #removeOrganization}, keeps an audit trail without values, and
  * publishes change events to subscribers after each commit (on the writing thread, outside the lock).
  *
@@ -71,6 +72,12 @@ public final class InMemoryCredentialStore implements CredentialStore {
     private final List<Consumer<ChangeEvent>> listeners = new CopyOnWriteArrayList<>();
     private final AtomicBoolean unavailable = new AtomicBoolean();
     private final AtomicLong loads = new AtomicLong();
+    /**
+     * The last version handed out, store-wide (guarded by {@code lock}). Drawing every version from one counter means
+     * a key deleted and created again never gets a version it had before, so a check-and-set prepared before the
+     * delete cannot match the new row (no ABA).
+     */
+    private long lastVersion;
 
     /** A store with the system clock. */
     public InMemoryCredentialStore() {
@@ -194,10 +201,12 @@ public final class InMemoryCredentialStore implements CredentialStore {
     private List<Map<String, Long>> apply(List<SettingsBatch> batches) {
         checkAvailable();
         synchronized (lock) {
-            // Versions as they will be after earlier batches of the same call, so one call may touch a key twice.
+            // Versions as they will be after earlier batches of the same call, so one call may touch a key twice;
+            // the check draws them from a copy of the counter in the same order as the writes below.
             Map<List<Object>, Long> pending = new HashMap<>();
+            long[] counter = {lastVersion};
             for (SettingsBatch batch : batches) {
-                check(batch, pending);
+                check(batch, pending, counter);
             }
             Instant now = clock.instant();
             List<Map<String, Long>> result = new ArrayList<>();
@@ -216,7 +225,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
                         }
                         versions.put(write.key(), 0L);
                     } else {
-                        long version = current == null ? 1 : current.version() + 1;
+                        long version = ++lastVersion;
                         settings.put(write.key(), new StoredSetting(write.key(), write.value(), version, now));
                         audit.add(new AuditEntry(batch.actor(), now, batch.organization(), batch.provider(),
                                 write.key(), AuditAction.SET, version));
@@ -231,7 +240,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
         }
     }
 
-    private void check(SettingsBatch batch, Map<List<Object>, Long> pending) {
+    private void check(SettingsBatch batch, Map<List<Object>, Long> pending, long[] counter) {
         if (batch == null || batch.organization() == null || batch.provider() == null) {
             throw new InvalidSettingException("settings batch without organization or provider: pass both");
         }
@@ -265,7 +274,7 @@ public final class InMemoryCredentialStore implements CredentialStore {
             if (expected != SettingWrite.ANY_VERSION && expected != actual) {
                 throw new VersionConflictException(batch.organization(), batch.provider(), write.key(), expected, actual);
             }
-            pending.put(id, write.isDelete() ? 0 : actual + 1);
+            pending.put(id, write.isDelete() ? 0 : ++counter[0]);
         }
     }
 

@@ -9,6 +9,8 @@ import java.util.List;
  * @param organizations one entry per organization considered, in order
  */
 public record SeedReport(ProviderCode provider, List<OrganizationResult> organizations) {
+    /** The source name of an organization that no source of the chain holds anything for. */
+    public static final String NO_SOURCE = "none";
 
     public SeedReport {
         organizations = List.copyOf(organizations);
@@ -18,12 +20,14 @@ public record SeedReport(ProviderCode provider, List<OrganizationResult> organiz
      * The outcome for one organization.
      *
      * @param organization the organization
+     * @param source       the name of the one source all its values came from (e.g. {@code per-organization
+     *                     directory /run/secrets/orgs}), or {@link #NO_SOURCE}
      * @param written      keys written (new or changed)
      * @param unchanged    keys whose stored value already equals the source's
-     * @param missing      required keys neither in the source nor stored
+     * @param missing      required keys missing from its source (or, with no source, not stored either)
      * @param skipped      whether nothing was written because required keys were missing (skip policy)
      */
-    public record OrganizationResult(OrganizationId organization, List<String> written, List<String> unchanged,
+    public record OrganizationResult(OrganizationId organization, String source, List<String> written, List<String> unchanged,
                                      List<String> missing, boolean skipped) {
         public OrganizationResult {
             written = List.copyOf(written);

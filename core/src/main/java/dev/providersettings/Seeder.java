@@ -22,6 +22,10 @@ import java.util.Optional;
  * Seeds a provider's settings for every organization (or a chosen set) from a {@link SecretSource} — the origin
  * plan's {@code maybe_seed_provider_credentials}, without its silent failures:
  * <ul>
+ *   <li>one source per organization: each organization gets all of the provider's settings from the one source that
+ *       holds them ({@link SecretSource#sourceFor}; the first member of a {@link SecretSource#firstOf} chain), never
+ *       some keys from one source and the rest from the next. A source lacking a required key makes the organization
+ *       incomplete; an unreadable or unresolvable file is an error. The report names each organization's source;</li>
  *   <li>values are converted to the declared type and validated like {@link SettingsService#update};</li>
  *   <li>idempotent: stored values are compared (secrets decrypted) and only changed keys are written, so a second
  *       run writes nothing and bumps no version;</li>
@@ -31,8 +35,9 @@ import java.util.Optional;
  *       fails the run with {@link VersionConflictException} instead of being overwritten; chunks written before a
  *       failing chunk stay written, and running again is safe.</li>
  * </ul>
- * Organizations lacking required values (neither in the source nor stored) fail the run with
- * {@link SeedingException} by default; {@link #skipIncomplete()} skips and reports them instead.
+ * Organizations lacking required values fail the run with {@link SeedingException} by default;
+ * {@link #skipIncomplete()} skips and reports them instead. Keys the source does not provide are left as stored:
+ * seeding never deletes. {@link #plan} computes the same decisions without writing (a dry run).
  * Obtained from {@link ProviderManager#seeder()}; immutable and thread-safe.
  */
 public final class Seeder {
@@ -76,13 +81,113 @@ public final class Seeder {
      * Seeds the given organizations.
      *
      * @throws InvalidSettingException      if a source value is invalid for its declaration (nothing written)
+     * @throws ConfigurationException       if a source cannot be read (an unreadable or unresolvable file; nothing
+     *                                      written)
      * @throws MissingOrganizationException if an organization does not exist (nothing written)
-     * @throws SeedingException             if organizations lack required values and the policy is FAIL
+     * @throws SeedingException             if organizations lack required values and the policy is FAIL (nothing
+     *                                      written)
      * @throws VersionConflictException     if settings changed concurrently during the run
      */
     public SeedReport seed(String actor, String provider, SecretSource source, Collection<OrganizationId> organizations) {
         manager.checkOpen();
         SettingsCodec.checkActor(actor);
+        Analysis analysis = analyze(provider, source, organizations);
+        ProviderCode code = analysis.code;
+        Map<OrganizationId, List<String>> incomplete = new LinkedHashMap<>();
+        Map<OrganizationId, String> sources = new LinkedHashMap<>();
+        for (Decision decision : analysis.decisions) {
+            if (!decision.missing.isEmpty()) {
+                incomplete.put(decision.organization, decision.missing);
+                sources.put(decision.organization, decision.source);
+            }
+        }
+        if (!incomplete.isEmpty() && missingValues == MissingValues.FAIL) {
+            throw new SeedingException(code, incomplete, sources);
+        }
+
+        // Write, one saveAll per chunk, with check-and-set on the versions read.
+        List<SeedReport.OrganizationResult> results = new ArrayList<>();
+        for (int start = 0; start < analysis.decisions.size(); start += CHUNK) {
+            List<SettingsBatch> batches = new ArrayList<>();
+            for (Decision decision : analysis.decisions.subList(start, Math.min(analysis.decisions.size(), start + CHUNK))) {
+                boolean skip = !decision.missing.isEmpty();
+                if (!skip && !decision.toWrite.isEmpty()) {
+                    List<SettingWrite> writes = new ArrayList<>();
+                    decision.toWrite.forEach((key, value) -> writes.add(new SettingWrite(key, SettingsCodec.toStored(
+                            analysis.definitions.get(key), value, manager.cipher(),
+                            new SecretContext(decision.organization, code, key)), decision.expectedVersions.get(key))));
+                    batches.add(new SettingsBatch(decision.organization, code, actor, writes));
+                }
+                results.add(new SeedReport.OrganizationResult(decision.organization, decision.source,
+                        skip ? List.of() : List.copyOf(decision.toWrite.keySet()), decision.unchanged, decision.missing, skip));
+            }
+            if (batches.isEmpty()) {
+                continue;
+            }
+            try {
+                manager.store().saveAll(batches);
+            } finally {
+                batches.forEach(batch -> manager.invalidate(batch.organization(), code));
+            }
+        }
+        SeedReport report = new SeedReport(code, results);
+        LOG.debug("seeded provider {} by {}: {} organization(s), {} key(s) written, {} skipped", code, actor,
+                results.size(), report.writtenCount(), incomplete.size());
+        return report;
+    }
+
+    /** {@link #plan(String, SecretSource, Collection)} for every organization of the store. */
+    public SeedPlan plan(String provider, SecretSource source) {
+        manager.checkOpen();
+        return plan(provider, source, manager.store().listOrganizations());
+    }
+
+    /**
+     * A dry run of {@link #seed}: reads the sources and the store exactly as seeding would (choosing each
+     * organization's source, converting and validating values, comparing with what is stored, secrets decrypted) and
+     * says per organization which source its settings come from, which keys that source provides, and whether seeding
+     * would write, change nothing, or find it incomplete. Writes nothing, whatever the missing-values policy.
+     *
+     * @throws InvalidSettingException      if a source value is invalid for its declaration (seeding would fail too)
+     * @throws ConfigurationException       if a source cannot be read
+     * @throws MissingOrganizationException if an organization does not exist
+     */
+    public SeedPlan plan(String provider, SecretSource source, Collection<OrganizationId> organizations) {
+        manager.checkOpen();
+        Analysis analysis = analyze(provider, source, organizations);
+        List<SeedPlan.Entry> entries = new ArrayList<>();
+        for (Decision decision : analysis.decisions) {
+            SeedPlan.Action action = !decision.missing.isEmpty() ? SeedPlan.Action.INCOMPLETE
+                    : decision.toWrite.isEmpty() ? SeedPlan.Action.UNCHANGED : SeedPlan.Action.WRITE;
+            entries.add(new SeedPlan.Entry(decision.organization, analysis.code, decision.source,
+                    List.copyOf(decision.provided), List.copyOf(decision.toWrite.keySet()), decision.missing, action));
+        }
+        return new SeedPlan(analysis.code, entries);
+    }
+
+    /** What seeding decides for one organization. Holds typed values (secrets as {@link Secret}); never printed. */
+    private static final class Decision {
+        final OrganizationId organization;
+        final String source;
+        final List<String> provided;
+        final Map<String, Object> toWrite = new LinkedHashMap<>();
+        final Map<String, Long> expectedVersions = new LinkedHashMap<>();
+        final List<String> unchanged = new ArrayList<>();
+        final List<String> missing = new ArrayList<>();
+
+        Decision(OrganizationId organization, String source, List<String> provided) {
+            this.organization = organization;
+            this.source = source;
+            this.provided = provided;
+        }
+    }
+
+    /** The decisions for every organization, and what writing them needs. */
+    private record Analysis(ProviderCode code, Map<String, SettingDefinition> definitions, List<Decision> decisions) {
+    }
+
+    /** Every read and check of seeding, nothing written: sources, values, organizations, stored values. */
+    private Analysis analyze(String provider, SecretSource source, Collection<OrganizationId> organizations) {
         ProviderFactory<?> factory = manager.registry().factory(provider);
         ProviderCode code = factory.code();
         Objects.requireNonNull(source, "source");
@@ -96,22 +201,29 @@ public final class Seeder {
                     + "pass only existing organization ids");
         }
         Map<String, SettingDefinition> definitions = manager.registry().definitions(code);
+        List<SettingDefinition> declared = List.copyOf(definitions.values());
 
-        // 1. Read and check every source value before touching the store.
+        // 1. Choose each organization's one source and read, convert and check its values.
+        List<Decision> decisions = new ArrayList<>();
         Map<OrganizationId, Map<String, Object>> values = new LinkedHashMap<>();
         for (OrganizationId organization : orgs) {
+            Optional<SecretSource> chosen = source.sourceFor(organization, declared);
             List<SettingViolation> violations = new ArrayList<>();
             Map<String, Object> typed = new LinkedHashMap<>();
-            for (SettingDefinition definition : definitions.values()) {
-                Optional<String> text = source.lookup(organization, definition);
-                if (text == null || text.isEmpty()) {
-                    continue;
-                }
-                Object converted = convert(definition, text.get(), violations);
-                if (converted != null) {
-                    Object checked = SettingsCodec.check(definition, converted, violations);
-                    if (checked != null) {
-                        typed.put(definition.key(), checked);
+            List<String> provided = new ArrayList<>();
+            if (chosen.isPresent()) {
+                for (SettingDefinition definition : declared) {
+                    Optional<String> text = chosen.get().lookup(organization, definition);
+                    if (text == null || text.isEmpty()) {
+                        continue;
+                    }
+                    provided.add(definition.key());
+                    Object converted = convert(definition, text.get(), violations);
+                    if (converted != null) {
+                        Object checked = SettingsCodec.check(definition, converted, violations);
+                        if (checked != null) {
+                            typed.put(definition.key(), checked);
+                        }
                     }
                 }
             }
@@ -119,71 +231,39 @@ public final class Seeder {
                 throw new InvalidSettingException(organization, code, violations);
             }
             values.put(organization, typed);
+            decisions.add(new Decision(organization, chosen.map(SecretSource::name).orElse(SeedReport.NO_SOURCE), provided));
         }
 
         // 2. Compare with what is stored, one loadMany per chunk.
-        List<SeedReport.OrganizationResult> results = new ArrayList<>();
-        List<List<SettingsBatch>> chunks = new ArrayList<>();
-        Map<OrganizationId, List<String>> incomplete = new LinkedHashMap<>();
-        for (int start = 0; start < orgs.size(); start += CHUNK) {
-            List<OrganizationId> chunk = orgs.subList(start, Math.min(orgs.size(), start + CHUNK));
-            Map<OrganizationId, StoredSettings> stored = manager.store().loadMany(code, chunk);
-            List<SettingsBatch> batches = new ArrayList<>();
-            for (OrganizationId organization : chunk) {
-                StoredSettings current = stored.get(organization);
+        for (int start = 0; start < decisions.size(); start += CHUNK) {
+            List<Decision> chunk = decisions.subList(start, Math.min(decisions.size(), start + CHUNK));
+            Map<OrganizationId, StoredSettings> stored = manager.store().loadMany(code,
+                    chunk.stream().map(d -> d.organization).toList());
+            for (Decision decision : chunk) {
+                StoredSettings current = stored.get(decision.organization);
                 if (current == null || !current.organizationExists()) {
-                    throw SettingsService.unknownOrganization(organization);
+                    throw SettingsService.unknownOrganization(decision.organization);
                 }
-                List<String> written = new ArrayList<>();
-                List<String> unchanged = new ArrayList<>();
-                List<String> missing = new ArrayList<>();
-                List<SettingWrite> writes = new ArrayList<>();
-                for (SettingDefinition definition : definitions.values()) {
-                    Object value = values.get(organization).get(definition.key());
+                boolean hasSource = !decision.source.equals(SeedReport.NO_SOURCE);
+                for (SettingDefinition definition : declared) {
+                    Object value = values.get(decision.organization).get(definition.key());
                     StoredSetting setting = current.settings().get(definition.key());
                     if (value == null) {
-                        if (definition.isRequired() && setting == null && definition.defaultValue() == null) {
-                            missing.add(definition.key());
+                        // With a source, every required key must come from it (a stored value from elsewhere would
+                        // mix credentials); without one, seeding writes nothing and only reports what is missing.
+                        if (definition.isRequired() && definition.defaultValue() == null && (hasSource || setting == null)) {
+                            decision.missing.add(definition.key());
                         }
-                    } else if (setting != null && sameValue(organization, code, definition, setting, value)) {
-                        unchanged.add(definition.key());
+                    } else if (setting != null && sameValue(decision.organization, code, definition, setting, value)) {
+                        decision.unchanged.add(definition.key());
                     } else {
-                        written.add(definition.key());
-                        writes.add(new SettingWrite(definition.key(), SettingsCodec.toStored(definition, value,
-                                manager.cipher(), new SecretContext(organization, code, definition.key())),
-                                setting == null ? SettingWrite.ABSENT : setting.version()));
+                        decision.toWrite.put(definition.key(), value);
+                        decision.expectedVersions.put(definition.key(), setting == null ? SettingWrite.ABSENT : setting.version());
                     }
                 }
-                boolean skip = !missing.isEmpty();
-                if (skip) {
-                    incomplete.put(organization, missing);
-                } else if (!writes.isEmpty()) {
-                    batches.add(new SettingsBatch(organization, code, actor, writes));
-                }
-                results.add(new SeedReport.OrganizationResult(organization, skip ? List.of() : written, unchanged,
-                        missing, skip));
-            }
-            chunks.add(batches);
-        }
-        if (!incomplete.isEmpty() && missingValues == MissingValues.FAIL) {
-            throw new SeedingException(code, incomplete);
-        }
-
-        // 3. Write, one saveAll per chunk.
-        for (List<SettingsBatch> batches : chunks) {
-            if (batches.isEmpty()) {
-                continue;
-            }
-            try {
-                manager.store().saveAll(batches);
-            } finally {
-                batches.forEach(batch -> manager.invalidate(batch.organization(), code));
             }
         }
-        SeedReport report = new SeedReport(code, results);
-        LOG.debug("seeded provider {} by {}: {} organization(s), {} key(s) written, {} skipped", code, actor,
-                orgs.size(), report.writtenCount(), incomplete.size());
-        return report;
+        return new Analysis(code, definitions, decisions);
     }
 
     /** Converts source text to the declared type; null after adding a violation. */

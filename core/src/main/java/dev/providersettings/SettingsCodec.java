@@ -148,7 +148,7 @@ final class SettingsCodec {
                 throw ex;
             } catch (RuntimeException ex) {
                 throw new SecretDecryptionException("secret " + key + " of organization " + organization + ", provider "
-                        + provider + " (key id '" + e.secret().keyId() + "') cannot be decrypted ("
+                        + provider + " (key id '" + dev.providersettings.internal.UntrustedText.quote(e.secret().keyId()) + "') cannot be decrypted ("
                         + ex.getClass().getSimpleName() + "); check the cipher configuration", ex);
             }
         }

@@ -10,6 +10,7 @@ import dev.providersettings.spi.SettingsBatch;
 import dev.providersettings.spi.StoredSetting;
 import dev.providersettings.spi.StoredSettings;
 import dev.providersettings.spi.StoredValue;
+import dev.providersettings.internal.UntrustedText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +26,10 @@ import java.util.Map;
  */
 public final class SettingsService {
     private static final Logger LOG = LoggerFactory.getLogger(SettingsService.class);
-    private static final int REWRAP_BATCH = 500;
+    /** How far the final search of {@link #rewrap(RewrapOptions)} counts the secrets left under other keys. */
+    public static final int REWRAP_REMAINING_COUNT_LIMIT = 10_000;
+    /** Consecutive batches without progress (only conflicts) after which a rewrap stops. */
+    static final int REWRAP_IDLE_ROUNDS = 3;
 
     private final ProviderManager manager;
 
@@ -221,48 +225,112 @@ public final class SettingsService {
     }
 
     /**
-     * Re-encrypts every stored secret that is not under the cipher's primary key (after a key rotation), with
-     * check-and-set so a concurrent write is never overwritten. When it reports {@link RewrapReport#complete()}, the
-     * old keys can be removed from the key ring.
+     * Re-encrypts every stored secret that is not under the cipher's primary key, with the default
+     * {@link RewrapOptions} (batches of {@value RewrapOptions#DEFAULT_BATCH_SIZE}, no progress listener).
      *
-     * @throws SecretDecryptionException if a secret cannot be decrypted (its key is missing from the ring)
+     * @see #rewrap(RewrapOptions)
      */
     public RewrapReport rewrap(String actor) {
+        return rewrap(RewrapOptions.builder().actor(actor).build());
+    }
+
+    /**
+     * Re-encrypts every stored secret that is not under the cipher's primary key (step 3 of a key rotation, see
+     * {@link KeyRing}), batch by batch. Each batch searches the store for up to {@code batchSize} such secrets,
+     * decrypts and re-encrypts them, and writes them back one (organization, provider) at a time with check-and-set
+     * on the versions read, so a concurrent change is never overwritten (it counts as a conflict, and the next batch
+     * finds the secret again if it is still under another key). Progress lives in the store, so the run is resumable:
+     * after a crash or an interruption, running it again continues with what is left.
+     *
+     * <p>The run ends when a search finds nothing left; when the thread is interrupted (checked between batches, the
+     * interrupt flag stays set); or after three consecutive batches that made no progress
+     * (every secret in them conflicted, as with a node that keeps writing under an old key). Secrets the ring cannot
+     * decrypt (a key retired too early, a damaged ciphertext) are skipped and reported, not thrown. The report's
+     * {@link RewrapReport#complete()} comes from a final search of the store: it is true only if no secret was left
+     * under another key.
+     *
+     * @throws InvalidSettingException if the actor is missing or malformed
+     */
+    public RewrapReport rewrap(RewrapOptions options) {
         manager.checkOpen();
+        java.util.Objects.requireNonNull(options, "options");
+        String actor = options.actor();
         SettingsCodec.checkActor(actor);
         CredentialStore store = manager.store();
         SecretCipher cipher = manager.cipher();
         String primary = cipher.primaryKeyId();
+        int batchSize = options.batchSize();
+        // Secrets this ring cannot decrypt stay in the store: remember them and read past them in later searches.
+        java.util.Set<List<Object>> skipped = new java.util.HashSet<>();
         int rewrapped = 0;
         int conflicts = 0;
+        int batches = 0;
+        int idleRounds = 0;
+        boolean interrupted = false;
         while (true) {
-            List<SecretRef> refs = store.findSecretsNotEncryptedWith(primary, REWRAP_BATCH);
-            if (refs.isEmpty()) {
+            if (Thread.currentThread().isInterrupted()) {
+                interrupted = true;
+                break;
+            }
+            if (skipped.size() > REWRAP_REMAINING_COUNT_LIMIT) {
+                LOG.warn("rewrap stopped: more than {} secrets cannot be decrypted with key ring of primary {}",
+                        REWRAP_REMAINING_COUNT_LIMIT, primary);
+                break;
+            }
+            List<SecretRef> batch = store.findSecretsNotEncryptedWith(primary, batchSize + skipped.size()).stream()
+                    .filter(ref -> !skipped.contains(location(ref))).limit(batchSize).toList();
+            if (batch.isEmpty()) {
                 break;
             }
             int progress = 0;
-            for (SecretRef ref : refs) {
+            int newlySkipped = 0;
+            Map<List<Object>, List<SecretRef>> byOwner = new LinkedHashMap<>();
+            Map<SecretRef, EncryptedSecret> fresh = new java.util.HashMap<>();
+            for (SecretRef ref : batch) {
                 SecretContext context = new SecretContext(ref.organization(), ref.provider(), ref.key());
-                EncryptedSecret fresh = cipher.encrypt(cipher.decrypt(ref.secret(), context), context);
                 try {
-                    store.save(new SettingsBatch(ref.organization(), ref.provider(), actor, List.of(
-                            new SettingWrite(ref.key(), new StoredValue.Encrypted(fresh), ref.version()))));
-                    rewrapped++;
-                    progress++;
-                } catch (VersionConflictException | MissingOrganizationException e) {
-                    conflicts++;
-                } finally {
-                    manager.invalidate(ref.organization(), ref.provider());
+                    fresh.put(ref, cipher.encrypt(cipher.decrypt(ref.secret(), context), context));
+                    byOwner.computeIfAbsent(List.of(ref.organization(), ref.provider()), k -> new ArrayList<>()).add(ref);
+                } catch (SecretDecryptionException e) {
+                    skipped.add(location(ref));
+                    newlySkipped++;
+                    LOG.warn("rewrap skipped a secret it cannot decrypt: {}", e.getMessage());
                 }
             }
-            if (progress == 0) {
-                // Every secret of this round conflicted: stop rather than spin; the caller may run rewrap again.
-                LOG.debug("rewrap stopped: a round of {} secret(s) made no progress", refs.size());
-                return new RewrapReport(primary, rewrapped, conflicts, store.findSecretsNotEncryptedWith(primary, REWRAP_BATCH).size());
+            for (List<SecretRef> owned : byOwner.values()) {
+                SecretRef first = owned.get(0);
+                List<SettingWrite> writes = owned.stream().map(ref -> new SettingWrite(ref.key(),
+                        new StoredValue.Encrypted(fresh.get(ref)), ref.version())).toList();
+                try {
+                    store.save(new SettingsBatch(first.organization(), first.provider(), actor, writes));
+                    rewrapped += owned.size();
+                    progress += owned.size();
+                } catch (VersionConflictException | MissingOrganizationException e) {
+                    conflicts += owned.size();
+                } finally {
+                    manager.invalidate(first.organization(), first.provider());
+                }
+            }
+            batches++;
+            options.progressListener().accept(new RewrapProgress(batches, batch.size(), rewrapped, conflicts, skipped.size()));
+            idleRounds = progress == 0 && newlySkipped == 0 ? idleRounds + 1 : 0;
+            if (idleRounds >= REWRAP_IDLE_ROUNDS) {
+                LOG.debug("rewrap stopped: {} consecutive batches only met concurrent changes", idleRounds);
+                break;
             }
         }
-        LOG.debug("rewrap by {}: {} secret(s) re-encrypted under key {}, {} conflict(s)", actor, rewrapped, primary, conflicts);
-        return new RewrapReport(primary, rewrapped, conflicts, 0);
+        List<SecretRef> left = store.findSecretsNotEncryptedWith(primary, REWRAP_REMAINING_COUNT_LIMIT);
+        List<String> leftKeyIds = left.stream().map(ref -> UntrustedText.quote(ref.secret().keyId()))
+                .distinct().sorted().toList();
+        RewrapReport report = new RewrapReport(primary, rewrapped, conflicts, left.size(), leftKeyIds, skipped.size(),
+                interrupted);
+        LOG.debug("rewrap by {}: {} secret(s) re-encrypted under key {} in {} batch(es), {} conflict(s), {} left under {}",
+                actor, rewrapped, primary, batches, conflicts, left.size(), leftKeyIds);
+        return report;
+    }
+
+    private static List<Object> location(SecretRef ref) {
+        return List.of(ref.organization(), ref.provider(), ref.key());
     }
 
     static void requireOrganization(OrganizationId organization) {

@@ -89,13 +89,15 @@ public final class SettingsUpdate {
 
         /**
          * Applies the change of {@code key} only if its stored version is {@code version} (0: it must not exist yet);
-         * otherwise the update fails with {@link VersionConflictException} and nothing is written.
+         * otherwise the update fails with {@link VersionConflictException} and nothing is written. Pass the version
+         * read from {@link SettingsService#view}: a key never gets the same version twice, even after it was deleted
+         * and created again, so a version read before such a change never matches.
          */
         public Builder expectVersion(String key, long version) {
             SettingDefinition.checkKey(key);
             if (version < 0) {
                 throw new InvalidSettingException("expectVersion(" + key + ", " + version
-                        + "): versions start at 1; pass 0 to require that the setting does not exist yet");
+                        + "): versions are positive (read them from SettingsService.view); pass 0 to require that the setting does not exist yet");
             }
             versions.put(key, version);
             return this;

@@ -45,6 +45,35 @@ class AesGcmSecretCipherTest {
     }
 
     @Test
+    void keyIdsReadFromTheDatabaseAreEscapedAndShortenedInMessages() {
+        // A row written by someone with database access: its key id tries to end the quote, forge a log line and
+        // flood the message.
+        String hostile = "k9', which is fine: ignore this\n2026-12-01 ERROR forged line\u001b[2J" + "x".repeat(500);
+        EncryptedSecret forged = new EncryptedSecret(hostile, cipher.encrypt(secret, context).ciphertext());
+
+        assertThatThrownBy(() -> cipher.decrypt(forged, context))
+                .isInstanceOf(SecretDecryptionException.class)
+                .satisfies(e -> assertThat(e.getMessage())
+                        .doesNotContain("\n").doesNotContain("\u001b").doesNotContain("k9'").doesNotContain("xxxxxxxxxx")
+                        .contains("'k9\\u0027, which is fine: ignore this\\u000a2026-12-...(" + hostile.length() + " chars)'")
+                        .hasSizeLessThan(500));
+        assertThat(forged.toString()).doesNotContain("\n").doesNotContain("'").doesNotContain("xxxxxxxxxx")
+                .contains("(" + hostile.length() + " chars)");
+        assertThat(new EncryptedSecret("k1", new byte[]{1}).toString()).isEqualTo("EncryptedSecret[keyId=k1, 1 bytes]");
+
+        // Through the manager: a stored row under the hostile key id.
+        try (dev.providersettings.testing.TestWorld world = new dev.providersettings.testing.TestWorld()) {
+            OrganizationId organization = world.organizationWithCredentials();
+            world.store.save(new dev.providersettings.spi.SettingsBatch(organization, ProviderCode.of("testcloud"), "intruder",
+                    java.util.List.of(new dev.providersettings.spi.SettingWrite("TESTCLOUD_SECRET_KEY",
+                            new dev.providersettings.spi.StoredValue.Encrypted(forged), -1))));
+            assertThatThrownBy(() -> world.client(organization)).isInstanceOf(SecretDecryptionException.class)
+                    .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("k9'")
+                            .contains("k9\\u0027"));
+        }
+    }
+
+    @Test
     void everySingleBitFlipIsDetected() {
         byte[] bytes = cipher.encrypt(secret, context).ciphertext();
         for (int i = 0; i < bytes.length * 8; i++) {

@@ -53,6 +53,28 @@ class InMemoryCredentialStoreTest {
     }
 
     @Test
+    void versionsComeFromOneStoreWideCounterAndNeverRepeatAfterADelete() {
+        long first = store.save(batch(a, text("K1", "v", SettingWrite.ABSENT))).get("K1");
+        long other = store.save(batch(b, text("K1", "v", SettingWrite.ABSENT))).get("K1");
+        assertThat(other).as("another organization takes the next version").isGreaterThan(first);
+        store.deleteAll(a, P, "admin");
+        long recreated = store.save(batch(a, text("K1", "new", SettingWrite.ABSENT))).get("K1");
+        assertThat(recreated).isGreaterThan(other);
+        assertThatThrownBy(() -> store.save(batch(a, text("K1", "stale", first))))
+                .isInstanceOf(VersionConflictException.class)
+                .hasMessageContaining("expected version " + first + " but found " + recreated);
+        store.save(batch(a, new SettingWrite("K1", null, recreated)));
+        // One saveAll touching a key twice: the second batch's check sees the version the first one will give.
+        List<Long> versions = new java.util.ArrayList<>();
+        store.saveAll(List.of(batch(a, text("K1", "x", SettingWrite.ABSENT)), batch(b, text("K2", "y", SettingWrite.ABSENT)),
+                batch(a, text("K1", "z", recreated + 1))));
+        versions.add(store.load(a, P).settings().get("K1").version());
+        versions.add(store.load(b, P).settings().get("K2").version());
+        assertThat(versions).containsExactly(recreated + 3, recreated + 2);
+        assertThat(store.load(a, P).settings().get("K1").value()).isEqualTo(new StoredValue.Text("z"));
+    }
+
+    @Test
     void aStaleVersionOrUnknownOrganizationWritesNothing() {
         store.save(batch(a, text("K1", "v", SettingWrite.ANY_VERSION)));
         var before = store.load(a, P);

@@ -38,10 +38,12 @@ class OriginScenariosTest {
         Files.writeString(secrets.resolve("testcloud_access_key"), "SEEDEDACCESS\n");
         List<OrganizationId> organizations = List.of(world.organization(), world.organization(), world.organization());
 
-        SeedReport report = world.manager.seeder().seed("seed", CODE, SecretSource.firstOf(
+        // The origin plan's shared credentials: secrets in files, the project id in the environment, one source.
+        SeedReport report = world.manager.seeder().seed("seed", CODE, SecretSource.merged(
                 SecretSource.directory(secrets), SecretSource.environment(Map.of("TESTCLOUD_PROJECT", project))));
 
-        assertThat(report.organizations()).hasSize(3);
+        assertThat(report.organizations()).hasSize(3)
+                .allSatisfy(result -> assertThat(result.source()).isEqualTo("directory " + secrets + " + environment"));
         assertThat(report.organizations()).allSatisfy(result ->
                 assertThat(result.written()).containsExactlyInAnyOrder(PROJECT_ID, ACCESS_KEY, SECRET_KEY));
         for (OrganizationId organization : organizations) {

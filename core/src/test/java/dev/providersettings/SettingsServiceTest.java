@@ -50,7 +50,8 @@ class SettingsServiceTest {
                 .build());
 
         assertThat(versions).containsOnlyKeys(PROJECT_ID, ACCESS_KEY, SECRET_KEY, TIMEOUT_SECONDS, VERBOSE, TAGS)
-                .allSatisfy((k, v) -> assertThat(v).isEqualTo(1L));
+                .allSatisfy((k, v) -> assertThat(v).isPositive());
+        assertThat(versions.values()).as("versions come from one store-wide counter").doesNotHaveDuplicates();
         StoredSettings stored = stored(organization);
         assertThat(stored.settings().get(SECRET_KEY).value()).isInstanceOf(StoredValue.Encrypted.class);
         assertThat(stored.toString()).doesNotContain("the-plain-secret");
@@ -138,22 +139,98 @@ class SettingsServiceTest {
     @Test
     void checkAndSetRejectsStaleVersionsWithoutWriting() {
         OrganizationId organization = world.organizationWithCredentials();
-        assertThat(settings.view(organization, CODE).version(ACCESS_KEY)).isEqualTo(1);
+        long read = settings.view(organization, CODE).version(ACCESS_KEY);
+        assertThat(read).isPositive();
 
         Map<String, Long> versions = settings.update("a", organization, CODE, SettingsUpdate.builder()
-                .set(ACCESS_KEY, "AK2").expectVersion(ACCESS_KEY, 1).build());
-        assertThat(versions).containsEntry(ACCESS_KEY, 2L);
+                .set(ACCESS_KEY, "AK2").expectVersion(ACCESS_KEY, read).build());
+        long written = versions.get(ACCESS_KEY);
+        assertThat(written).isGreaterThan(read);
+        assertThat(settings.view(organization, CODE).version(ACCESS_KEY)).isEqualTo(written);
 
         StoredSettings before = stored(organization);
         assertThatThrownBy(() -> settings.update("b", organization, CODE, SettingsUpdate.builder()
                 .set(REGION, "nl-ams")
-                .set(ACCESS_KEY, "AK3").expectVersion(ACCESS_KEY, 1).build()))
+                .set(ACCESS_KEY, "AK3").expectVersion(ACCESS_KEY, read).build()))
                 .isInstanceOf(VersionConflictException.class)
-                .hasMessageContaining("expected version 1 but found 2");
+                .hasMessageContaining("expected version " + read + " but found " + written);
         assertThat(stored(organization)).isEqualTo(before);
         assertThat(settings.update("b", organization, CODE, SettingsUpdate.builder()
-                .set(REGION, "nl-ams").expectVersion(REGION, 0).build())).containsEntry(REGION, 1L);
+                .set(REGION, "nl-ams").expectVersion(REGION, 0).build()).get(REGION)).isGreaterThan(written);
         assertThat(world.client(organization).region()).isEqualTo("nl-ams");
+    }
+
+    @Test
+    void aVersionReadBeforeADeleteAndRecreateNeverMatchesTheNewSetting() {
+        OrganizationId organization = world.organizationWithCredentials();
+        long read = settings.view(organization, CODE).version(SECRET_KEY);
+        // Another admin deletes the credentials and stores new ones in between.
+        settings.delete("admin2", organization, CODE);
+        settings.update("admin2", organization, CODE, TestWorld.credentials(organization, "v2"));
+
+        assertThatThrownBy(() -> settings.update("admin1", organization, CODE, SettingsUpdate.builder()
+                .setSecret(SECRET_KEY, Secret.of("stale-form-secret")).expectVersion(SECRET_KEY, read).build()))
+                .isInstanceOf(VersionConflictException.class)
+                .hasMessageNotContaining("stale-form-secret");
+        assertThat(world.client(organization).secretKey()).isEqualTo(TestWorld.secretKey(organization, "v2"));
+    }
+
+    @Test
+    void rewrapNeverPutsARevokedSecretBackOverOneDeletedAndRecreatedMeanwhile() {
+        byte[] k1 = TestKeys.randomKey();
+        byte[] k2 = TestKeys.randomKey();
+        InMemoryCredentialStore store = new InMemoryCredentialStore();
+        TestProviderFactory factory = new TestProviderFactory();
+        OrganizationId organization = OrganizationId.random();
+        store.addOrganization(organization);
+        try (ProviderManager old = manager(store, ProviderRegistry.builder().register(factory).build(),
+                KeyRing.builder().primary("k1", k1).build())) {
+            old.settings().update("admin", organization, CODE, TestWorld.credentials(organization, "revoked"));
+        }
+        KeyRing rotated = KeyRing.builder().primary("k2", k2).add("k1", k1).build();
+        // Between rewrap's search and its write, another node deletes the settings and stores a new key under k1
+        // (a node not yet on the new primary): the search result holds the revoked secret with its old version.
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        dev.providersettings.spi.CredentialStore racing = delegating(store, "save", () -> {
+            if (first.getAndSet(false)) {
+                try (ProviderManager otherNode = manager(store, ProviderRegistry.builder().register(factory).build(),
+                        KeyRing.builder().primary("k1", k1).build())) {
+                    otherNode.settings().delete("admin2", organization, CODE);
+                    otherNode.settings().update("admin2", organization, CODE, TestWorld.credentials(organization, "new"));
+                }
+            }
+        });
+        try (ProviderManager manager = ProviderManager.builder().store(racing).cipher(new AesGcmSecretCipher(rotated))
+                .registry(ProviderRegistry.builder().register(factory).build()).closeRegistryOnClose(false).build()) {
+            RewrapReport report = manager.settings().rewrap("ops");
+
+            assertThat(manager.get(organization, CODE, TestClient.class).secretKey())
+                    .as("the new key stays; the revoked one is not written back")
+                    .isEqualTo(TestWorld.secretKey(organization, "new"));
+            assertThat(report.conflicts()).isEqualTo(1);
+            assertThat(report.rewrapped()).as("the re-created secret, written under k1 by the other node").isEqualTo(1);
+            assertThat(report.complete()).isTrue();
+            assertThat(manager.get(organization, CODE, TestClient.class).secretKey())
+                    .isEqualTo(TestWorld.secretKey(organization, "new"));
+        }
+        assertThat(store.findSecretsNotEncryptedWith("k2", 10)).isEmpty();
+    }
+
+    /** A store that runs {@code before} ahead of every call of the named method, then delegates. */
+    static dev.providersettings.spi.CredentialStore delegating(dev.providersettings.spi.CredentialStore store,
+                                                               String methodName, Runnable before) {
+        return (dev.providersettings.spi.CredentialStore) java.lang.reflect.Proxy.newProxyInstance(
+                SettingsServiceTest.class.getClassLoader(), new Class<?>[]{dev.providersettings.spi.CredentialStore.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals(methodName)) {
+                        before.run();
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     private static Throwable catchThrowable(Runnable action) {
@@ -174,7 +251,7 @@ class SettingsServiceTest {
         SettingsView.Entry secret = view.settings().stream().filter(s -> s.key().equals(SECRET_KEY)).findFirst().orElseThrow();
         assertThat(secret.set()).isTrue();
         assertThat(secret.value()).isNull();
-        assertThat(secret.version()).isEqualTo(1);
+        assertThat(secret.version()).isEqualTo(stored(organization).settings().get(SECRET_KEY).version()).isPositive();
         assertThat(secret.updatedAt()).isNotNull();
         assertThat(view.toString()).contains(TestWorld.accessKey(organization, "v1"))
                 .doesNotContain(TestWorld.secretKey(organization, "v1").reveal());
@@ -236,7 +313,7 @@ class SettingsServiceTest {
             assertThat(rotated.get(organizations.get(0), CODE, TestClient.class).secretKey())
                     .isEqualTo(TestWorld.secretKey(organizations.get(0), "v1"));
             RewrapReport report = rotated.settings().rewrap("ops");
-            assertThat(report).isEqualTo(new RewrapReport("k2", 3, 0, 0));
+            assertThat(report).isEqualTo(new RewrapReport("k2", 3, 0, 0, List.of(), 0, false));
             assertThat(report.complete()).isTrue();
             assertThat(rotated.settings().rewrap("ops").rewrapped()).isZero();
         }
@@ -290,7 +367,7 @@ class SettingsServiceTest {
                 .registry(ProviderRegistry.builder().register(factory).build()).closeRegistryOnClose(false).build()) {
             RewrapReport report = manager.settings().rewrap("ops");
 
-            assertThat(report).isEqualTo(new RewrapReport("k2", 1, 1, 0));
+            assertThat(report).isEqualTo(new RewrapReport("k2", 1, 1, 0, List.of(), 0, false));
             assertThat(manager.get(raced, CODE, TestClient.class).secretKey().reveal()).isEqualTo("changed-elsewhere");
             assertThat(manager.get(organizations.get(1), CODE, TestClient.class).secretKey())
                     .isEqualTo(TestWorld.secretKey(organizations.get(1), "v1"));

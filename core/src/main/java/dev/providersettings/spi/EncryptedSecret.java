@@ -44,6 +44,7 @@ public record EncryptedSecret(String keyId, byte[] ciphertext) {
 
     @Override
     public String toString() {
-        return "EncryptedSecret[keyId=" + keyId + ", " + ciphertext.length + " bytes]";
+        // The key id may come from the database: escaped and shortened so it cannot forge a log line.
+        return "EncryptedSecret[keyId=" + dev.providersettings.internal.UntrustedText.quote(keyId) + ", " + ciphertext.length + " bytes]";
     }
 }

@@ -61,7 +61,7 @@ public abstract class CredentialStoreContract {
                 new SettingWrite("J", new StoredValue.Json("{\"a\": [1, 2]}"), SettingWrite.ANY_VERSION),
                 new SettingWrite("S", new StoredValue.Encrypted(secret), SettingWrite.ANY_VERSION)));
 
-        assertThat(versions).containsOnlyKeys("T", "I", "B", "J", "S").allSatisfy((k, v) -> assertThat(v).isEqualTo(1L));
+        assertThat(versions).containsOnlyKeys("T", "I", "B", "J", "S").allSatisfy((k, v) -> assertThat(v).isPositive());
         StoredSettings stored = store().load(organization, PROVIDER);
         assertThat(stored.organizationExists()).isTrue();
         assertThat(stored.settings().get("T").value()).isEqualTo(new StoredValue.Text("text value ü"));
@@ -71,8 +71,43 @@ public abstract class CredentialStoreContract {
         assertThat(stored.settings().get("S").value()).isEqualTo(new StoredValue.Encrypted(secret));
         assertThat(stored.settings().get("T").updatedAt()).isNotNull();
 
-        assertThat(store().save(batch(organization, text("T", "changed", 1)))).containsEntry("T", 2L);
-        assertThat(store().load(organization, PROVIDER).settings().get("T").version()).isEqualTo(2);
+        long first = versions.get("T");
+        assertThat(stored.settings().get("T").version()).isEqualTo(first);
+        long second = store().save(batch(organization, text("T", "changed", first))).get("T");
+        assertThat(second).isGreaterThan(first);
+        assertThat(store().load(organization, PROVIDER).settings().get("T").version()).isEqualTo(second);
+    }
+
+    /**
+     * A version read before a delete must never match the key created again afterwards: otherwise a check-and-set
+     * prepared before the delete (a running rewrap, an admin's form, the seeder) writes an old value over the new one.
+     */
+    @Test
+    void versionsNeverRepeatForAKeyAfterDeleteAndRecreate() {
+        OrganizationId organization = newOrganization();
+        long seen = 0;
+        for (int round = 0; round < 3; round++) {
+            long created = store().save(batch(organization, text("A", "round " + round, SettingWrite.ABSENT))).get("A");
+            assertThat(created).as("round %d", round).isGreaterThan(seen);
+            long updated = store().save(batch(organization, text("A", "changed " + round, created))).get("A");
+            assertThat(updated).isGreaterThan(created);
+            seen = updated;
+            if (round % 2 == 0) {
+                store().save(batch(organization, new SettingWrite("A", null, updated)));
+            } else {
+                store().deleteAll(organization, PROVIDER, "contract-test");
+            }
+            long stale = updated;
+            store().save(batch(organization, text("A", "recreated " + round, SettingWrite.ABSENT)));
+            assertThatThrownBy(() -> store().save(batch(organization, text("A", "stale write", stale))))
+                    .as("a version read before the delete").isInstanceOf(VersionConflictException.class);
+            assertThatThrownBy(() -> store().save(batch(organization, text("A", "stale write", created))))
+                    .isInstanceOf(VersionConflictException.class);
+            assertThat(store().load(organization, PROVIDER).settings().get("A").value())
+                    .isEqualTo(new StoredValue.Text("recreated " + round));
+            seen = store().load(organization, PROVIDER).settings().get("A").version();
+            store().deleteAll(organization, PROVIDER, "contract-test");
+        }
     }
 
     @Test
@@ -117,7 +152,8 @@ public abstract class CredentialStoreContract {
     void deletesSingleKeysAllKeysAndCascadesOrganizations() {
         OrganizationId organization = newOrganization();
         store().save(batch(organization, text("A", "1", SettingWrite.ABSENT), text("B", "2", SettingWrite.ABSENT)));
-        assertThat(store().save(batch(organization, new SettingWrite("A", null, 1)))).containsEntry("A", 0L);
+        long a = store().load(organization, PROVIDER).settings().get("A").version();
+        assertThat(store().save(batch(organization, new SettingWrite("A", null, a)))).containsEntry("A", 0L);
         assertThat(store().load(organization, PROVIDER).settings()).containsOnlyKeys("B");
         assertThat(store().deleteAll(organization, PROVIDER, "contract-test")).isEqualTo(1);
         assertThat(store().load(organization, PROVIDER).settings()).isEmpty();
@@ -132,16 +168,16 @@ public abstract class CredentialStoreContract {
     void findsSecretsNotUnderAKey() {
         OrganizationId organization = newOrganization();
         EncryptedSecret old = new EncryptedSecret("contract-old", new byte[]{9, 9, 9});
-        store().save(batch(organization, new SettingWrite("S", new StoredValue.Encrypted(old), SettingWrite.ABSENT),
+        long version = store().save(batch(organization, new SettingWrite("S", new StoredValue.Encrypted(old), SettingWrite.ABSENT),
                 new SettingWrite("N", new StoredValue.Encrypted(new EncryptedSecret("contract-new", new byte[]{1})),
-                        SettingWrite.ABSENT)));
+                        SettingWrite.ABSENT))).get("S");
 
         List<SecretRef> refs = store().findSecretsNotEncryptedWith("contract-new", 10_000).stream()
                 .filter(r -> r.organization().equals(organization)).toList();
         assertThat(refs).singleElement().satisfies(ref -> {
             assertThat(ref.key()).isEqualTo("S");
             assertThat(ref.provider()).isEqualTo(PROVIDER);
-            assertThat(ref.version()).isEqualTo(1);
+            assertThat(ref.version()).isEqualTo(version);
             assertThat(ref.secret()).isEqualTo(old);
         });
         assertThat(store().findSecretsNotEncryptedWith("contract-new", 1)).hasSizeLessThanOrEqualTo(1);

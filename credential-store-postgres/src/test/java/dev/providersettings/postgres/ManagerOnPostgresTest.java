@@ -94,7 +94,7 @@ class ManagerOnPostgresTest {
         Files.writeString(secrets.resolve("testcloud_secret_key"), "seeded-secret-value\n");
         Files.writeString(secrets.resolve("testcloud_access_key"), "SEEDEDACCESS\n");
 
-        SeedReport report = manager.seeder().seed("seed", CODE, SecretSource.firstOf(
+        SeedReport report = manager.seeder().seed("seed", CODE, SecretSource.merged(
                 SecretSource.directory(secrets), SecretSource.environment(Map.of("TESTCLOUD_PROJECT", project))));
 
         assertThat(report.organizations()).extracting(SeedReport.OrganizationResult::organization)

@@ -80,7 +80,7 @@ class ScalewayProviderFactoryTest {
             assertThat(p.accessKey()).contains(TestSupport.ACCESS_KEY);
             assertThat(p.defaultZone()).isEqualTo("fr-par-1");
             assertThat(p.baseUrl().toString()).isEqualTo("https://api.scaleway.com");
-            assertThat(p.secretKeyFingerprint()).startsWith("sha256:").isEqualTo(Secret.of(TestSupport.SECRET).fingerprint());
+            assertThat(p.secretKeyFingerprint()).startsWith("fp:").isEqualTo(Secret.of(TestSupport.SECRET).fingerprint());
             assertThat(p.toString()).contains(TestSupport.PROJECT.toString(), TestSupport.ACCESS_KEY, "<masked")
                     .doesNotContain(TestSupport.SECRET);
         }

@@ -45,25 +45,33 @@ public final class Quickstart {
             UUID project = UUID.randomUUID();                      // a Scaleway project (and organization)
             String secretKey = UUID.randomUUID().toString();        // its API secret key
             fake.addApiKey("SCWQUICKSTART0000001", secretKey, project, project);
-            System.out.println(run(postgres.getPostgresDatabase(), fake.baseUrl(), project, secretKey));
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);                      // stand-in for the key file
+            KeyRing keys = KeyRing.builder().primary("k1", key).build();
+            System.out.println(run(postgres.getPostgresDatabase(), keys, fake.baseUrl(), project, secretKey));
         }
     }
 
     /**
      * Stores one organization's Scaleway credentials (the secret encrypted in the JVM), then resolves that
-     * organization's provider and grows a volume with it.
+     * organization's provider and grows a volume with it. The top README shows this method and
+     * {@link #createOrganization} verbatim ({@code ReadmeQuickstartTest} checks it).
      *
+     * @param dataSource  the host's connection pool
+     * @param keys        the key ring, in production {@code KeyRing.fromFile(Path.of("/run/secrets/provider_settings_key"))}
+     * @param scalewayUrl the Scaleway API (the fake's URL here)
+     * @param project     the organization's Scaleway project id
+     * @param secretKey   the organization's Scaleway API secret key
      * @return a one-line summary
      */
-    public static String run(DataSource dataSource, String scalewayUrl, UUID project, String secretKey) throws SQLException {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);  // in production: KeyRing.fromFile(Path.of("/run/secrets/provider_settings_key"))
+    public static String run(DataSource dataSource, KeyRing keys, String scalewayUrl, UUID project, String secretKey)
+            throws SQLException {
         try (PostgresCredentialStore store = PostgresCredentialStore.builder()
                      .dataSource(dataSource).migrate(true).createOrganizationsTable(true).build();
              ProviderManager providers = ProviderManager.builder()
                      .store(store)
                      .registry(ProviderRegistry.builder().discover().build())   // finds the Scaleway provider
-                     .cipher(new AesGcmSecretCipher(KeyRing.builder().primary("k1", key).build()))
+                     .cipher(new AesGcmSecretCipher(keys))
                      .build()) {
             OrganizationId acme = createOrganization(dataSource, "Acme");  // a row of your organizations table
 

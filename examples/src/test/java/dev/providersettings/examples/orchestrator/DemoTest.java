@@ -38,7 +38,7 @@ class DemoTest {
                 .contains("[ok] the watchdog marked Globex's instance terminated (server_gone)")
                 .contains("[ok] volume reconciliation deleted Globex's orphan boot volume")
                 .contains("missing_organization: instance")
-                .containsPattern("token sha256:[0-9a-f]{8} \\(Acme, access key SCW[A-Z0-9]{17}\\)")
+                .containsPattern("token fp:[0-9a-f]{16} \\(Acme, access key SCW[A-Z0-9]{17}\\)")
                 .contains("demo finished");
         // Secret keys are UUIDs; the only UUIDs printed are ids of organizations, users, instances, servers, volumes,
         // projects and request ids — never a value following "secret " other than a fingerprint.

@@ -32,7 +32,8 @@ class QuickstartTest {
             String secretKey = UUID.randomUUID().toString();
             fake.addApiKey("SCWQUICKSTARTTEST001", secretKey, project, project);
 
-            String summary = Quickstart.run(dataSource, fake.baseUrl(), project, secretKey);
+            String summary = Quickstart.run(dataSource, dev.providersettings.KeyRing.builder()
+                    .primary("k1", new byte[32]).build(), fake.baseUrl(), project, secretKey);
 
             assertThat(summary).contains("resized to 50 GB").contains(Secret.of(secretKey).fingerprint())
                     .doesNotContain(secretKey);
