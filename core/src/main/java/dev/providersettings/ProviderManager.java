@@ -90,7 +90,11 @@ public final class ProviderManager implements AutoCloseable {
         this.settings = new SettingsService(this);
         this.seeder = new Seeder(this, Seeder.MissingValues.FAIL);
         Ticker ticker = builder.ticker;
-        this.cache = new ClientCache(new ArrayList<>(registry.codes()),
+        Map<ProviderCode, Class<?>> clientTypes = new LinkedHashMap<>();
+        for (ProviderCode code : registry.codes()) {
+            clientTypes.put(code, registry.factory(code).clientType());
+        }
+        this.cache = new ClientCache(clientTypes,
                 new ClientCache.Options(maximumSize, ttl, refreshAfter, staleIfError, ticker, builder.recordHits,
                         builder.closeDelay),
                 ticker == Ticker.system(), new Loader());
@@ -122,9 +126,13 @@ public final class ProviderManager implements AutoCloseable {
                     + ": pass the organization of the instance or user; there is no fallback to another organization");
         }
         if (providerCode != null && clientType != null && !closed) {
-            Object client = cache.getIfFresh(providerCode, organization);
-            if (client != null && clientType.isInstance(client)) {
-                return clientType.cast(client);
+            Object client = cache.getIfFresh(providerCode, organization, clientType);
+            if (client != null) {
+                // The cache checked clientType against the factory's declared client type, and the loader checked
+                // that the client is one: no need to read the client's own class here.
+                @SuppressWarnings("unchecked")
+                P typed = (P) client;
+                return typed;
             }
         }
         return load(organization, providerCode, clientType);
@@ -193,6 +201,11 @@ public final class ProviderManager implements AutoCloseable {
         if (client == null) {
             throw new ProviderCreationException("provider " + code + " returned no client for organization "
                     + organization + ": fix " + factory.getClass().getName() + ".create", null);
+        }
+        if (!factory.clientType().isInstance(client)) {
+            throw new ProviderCreationException("provider " + code + " created a " + client.getClass().getName()
+                    + " for organization " + organization + ", but declares clientType() "
+                    + factory.clientType().getName() + ": fix " + factory.getClass().getName(), null);
         }
         return client;
     }

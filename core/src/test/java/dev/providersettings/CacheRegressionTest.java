@@ -215,6 +215,58 @@ class CacheRegressionTest {
         assertThat(store.maxLoadsOfOneOrganization()).as("reloads per organization").isEqualTo(1);
     }
 
+    /**
+     * Two "everything" events in a row (a flapping feed): the second supersedes the first's batches that have not
+     * started and the raced keys follow the newer load, so no key is loaded on its own and none more than twice.
+     */
+    @Test
+    void twoEverythingEventsInARowStillReloadInBatches() throws Exception {
+        CountingStore store = new CountingStore();
+        ProviderManager manager = manager(store, builder -> builder);
+        List<OrganizationId> organizations = withCredentials(manager, store, 2_000);
+        for (OrganizationId organization : organizations) {
+            manager.get(organization, CODE, TestClient.class);
+        }
+        store.resetCounts();
+
+        store.delegate.publish(ChangeEvent.everything());
+        store.delegate.publish(ChangeEvent.everything());
+        List<Future<?>> readers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            readers.add(pool.submit(() -> {
+                for (int i = 0; i < 500; i++) {
+                    OrganizationId organization = organizations.get(ThreadLocalRandom.current().nextInt(organizations.size()));
+                    assertThat(manager.get(organization, CODE, TestClient.class).organization()).isEqualTo(organization);
+                }
+                return null;
+            }));
+        }
+        for (Future<?> reader : readers) {
+            reader.get(60, TimeUnit.SECONDS);
+        }
+        waitUntil(() -> manager.cachedCount() == organizations.size());
+
+        assertThat(store.loads.get()).as("single loads").isZero();
+        assertThat(store.loadManyCalls.get()).as("bulk statements").isLessThanOrEqualTo(2 * 2_000 / 250);
+        assertThat(store.maxLoadsOfOneOrganization()).as("reloads per organization").isLessThanOrEqualTo(2);
+    }
+
+    /** With a size bound, clients waiting for their close delay never outnumber the bound. */
+    @Test
+    void removedClientsWaitingToBeClosedAreBoundedByTheSizeBound() {
+        CountingStore store = new CountingStore();
+        ProviderManager manager = manager(store, builder -> builder.maximumSize(10).closeDelay(Duration.ofHours(1)));
+        List<OrganizationId> organizations = withCredentials(manager, store, 300);
+        List<TestClient> clients = new ArrayList<>();
+        for (OrganizationId organization : organizations) {
+            clients.add(manager.get(organization, CODE, TestClient.class));
+        }
+        manager.cleanUp();
+        assertThat(clients).filteredOn(client -> !client.isClosed()).as("open clients")
+                .hasSizeLessThanOrEqualTo(2 * 10 + 1);
+        assertThat(clients.get(clients.size() - 1).isClosed()).as("the last one handed out").isFalse();
+    }
+
     /** A key invalidated while its batch is reloading is not published from the batch's stale read. */
     @Test
     void aWriteDuringTheEverythingReloadWins() throws Exception {

@@ -16,12 +16,14 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,6 +31,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -83,7 +86,7 @@ public final class ClientCache implements AutoCloseable {
     static final long REFRESH_RETRY_NANOS = 1_000_000_000L;
     /** Organizations per {@link Loader#loadMany} call when everything is reloaded. */
     static final int RELOAD_BATCH_SIZE = 250;
-    private static final int SAMPLE_MASK = 15;
+    private static final int SAMPLE_MASK = 63;
     private static final int SAMPLE_MASK_PLUS_ONE = SAMPLE_MASK + 1;
     private static final int STRIPES = 1024;
 
@@ -139,10 +142,14 @@ public final class ClientCache implements AutoCloseable {
         volatile long staleRetryAt;
         volatile boolean staleRetryAtSet;
 
-        Entry(Object client, boolean servable, long refreshAt) {
+        /** The global epoch the entry was published under: "everything" removes only older entries. */
+        final long epoch;
+
+        Entry(Object client, boolean servable, long refreshAt, long epoch) {
             this.client = client;
             this.servable = servable;
             this.nextRefreshAt = refreshAt;
+            this.epoch = epoch;
         }
 
         boolean startRefresh() {
@@ -172,13 +179,16 @@ public final class ClientCache implements AutoCloseable {
     private final class Segment {
         final ProviderCode code;
         final String codeValue;
+        /** What the provider's factory creates; every cached client is one (the loader checks it). */
+        final Class<?> clientType;
         final ConcurrentHashMap<OrganizationId, Object> fresh = new ConcurrentHashMap<>();
         final Cache<OrganizationId, Entry> entries;
         final Cache<OrganizationId, Entry> stale;
         final ConcurrentHashMap<OrganizationId, Flight> flights = new ConcurrentHashMap<>();
 
-        Segment(ProviderCode code) {
+        Segment(ProviderCode code, Class<?> clientType) {
             this.code = code;
+            this.clientType = clientType;
             // Interned so that a caller's literal code matches by identity on the hot path.
             this.codeValue = code.value().intern();
             Caffeine<Object, Object> builder = Caffeine.newBuilder()
@@ -232,19 +242,21 @@ public final class ClientCache implements AutoCloseable {
                 return null;
             });
         }
+
+        /** Drops the key's entry if it was published before {@code epoch} (a reload may already have replaced it). */
+        void removeOlderThan(OrganizationId organization, long epoch) {
+            entries.asMap().computeIfPresent(organization, (key, entry) -> {
+                if (entry.epoch >= epoch) {
+                    return entry;
+                }
+                fresh.remove(key);
+                return null;
+            });
+        }
     }
 
-    /** A removed client waiting for its close delay; identity equality, so equal clients are kept apart. */
-    private static final class Retired {
-        final Object client;
-        final OrganizationId organization;
-        final ProviderCode code;
-
-        Retired(Object client, OrganizationId organization, ProviderCode code) {
-            this.client = client;
-            this.organization = organization;
-            this.code = code;
-        }
+    /** A removed client waiting for its close delay. */
+    private record Retired(Object client, OrganizationId organization, ProviderCode code, long closeAt) {
     }
 
     /** One chunk of an "everything" reload. */
@@ -278,47 +290,90 @@ public final class ClientCache implements AutoCloseable {
         }
 
         private void load() {
-            long start = ticker.read();
-            Map<OrganizationId, Outcome> outcomes;
-            try {
-                outcomes = loader.loadMany(segment.code, organizations);
-            } catch (RuntimeException e) {
-                loadFailures.add(organizations.size());
-                loadNanos.add(ticker.read() - start);
-                LOG.warn("reloading {} cached clients of provider {} failed ({}); they load again on their next get",
-                        organizations.size(), segment.code, e.getClass().getName());
-                for (Flight flight : flights.values()) {
-                    flight.outcome.completeExceptionally(e);
+            List<OrganizationId> pending = organizations;
+            Map<OrganizationId, Long> stripeEpochs = new HashMap<>();
+            flights.forEach((organization, flight) -> stripeEpochs.put(organization, flight.stripeEpoch));
+            long global = globalEpoch;
+            for (int attempt = 1; !pending.isEmpty(); attempt++) {
+                if (attempt > 1) {
+                    // Epochs before the store is read again, as for a single load.
+                    global = ClientCache.this.globalEpoch.get();
+                    for (OrganizationId organization : pending) {
+                        stripeEpochs.put(organization, stripes.get(stripe(organization)));
+                    }
                 }
-                return;
-            }
-            loadNanos.add(ticker.read() - start);
-            for (OrganizationId organization : organizations) {
-                Flight flight = flights.get(organization);
-                Outcome outcome = outcomes.get(organization);
+                long start = ticker.read();
+                Map<OrganizationId, Outcome> outcomes;
                 try {
-                    if (outcome == null || outcome.failure() != null) {
-                        RuntimeException failure = outcome == null
-                                ? new IllegalStateException("the loader returned no outcome for a requested organization")
-                                : outcome.failure();
-                        countFailure(failure);
-                        flight.outcome.completeExceptionally(failure);
-                        continue;
-                    }
-                    loadSuccesses.increment();
-                    Object published = publish(segment, organization, outcome.client(), flight.stripeEpoch, globalEpoch,
-                            false);
-                    if (published == null) {
-                        // Invalidated while the batch ran: load this key again on its own, under fresh epochs.
-                        loader.close(outcome.client(), organization, segment.code);
-                        published = loadAndPublish(segment, organization);
-                    }
-                    flight.outcome.complete(published);
+                    outcomes = loader.loadMany(segment.code, pending);
                 } catch (RuntimeException e) {
-                    flight.outcome.completeExceptionally(e);
+                    loadFailures.add(pending.size());
+                    loadNanos.add(ticker.read() - start);
+                    LOG.warn("reloading {} cached clients of provider {} failed ({}); they load again on their next get",
+                            pending.size(), segment.code, e.getClass().getName());
+                    for (OrganizationId organization : pending) {
+                        flights.get(organization).outcome.completeExceptionally(e);
+                    }
+                    return;
                 }
+                loadNanos.add(ticker.read() - start);
+                boolean last = attempt >= MAX_LOAD_ATTEMPTS;
+                List<OrganizationId> raced = new ArrayList<>();
+                for (OrganizationId organization : pending) {
+                    Flight flight = flights.get(organization);
+                    Outcome outcome = outcomes.get(organization);
+                    try {
+                        if (outcome == null || outcome.failure() != null) {
+                            RuntimeException failure = outcome == null
+                                    ? new IllegalStateException("the loader returned no outcome for a requested organization")
+                                    : outcome.failure();
+                            countFailure(failure);
+                            flight.outcome.completeExceptionally(failure);
+                            continue;
+                        }
+                        loadSuccesses.increment();
+                        Object client = outcome.client();
+                        Object published = publish(segment, organization, client, stripeEpochs.get(organization), global,
+                                last);
+                        if (published == null) {
+                            loader.close(client, organization, segment.code);
+                            Object current = segment.fresh.get(organization);
+                            Flight newer = segment.flights.get(organization);
+                            if (current != null) {
+                                // A newer load has published meanwhile (the map holds only valid clients).
+                                flight.outcome.complete(current);
+                            } else if (newer != null && newer != flight) {
+                                // A later invalidation planned its own load of this key: answer with that one.
+                                follow(flight, newer);
+                            } else {
+                                raced.add(organization);
+                            }
+                            continue;
+                        }
+                        if (published != client) {
+                            loader.close(client, organization, segment.code);
+                        }
+                        flight.outcome.complete(published);
+                    } catch (RuntimeException e) {
+                        flight.outcome.completeExceptionally(e);
+                    }
+                }
+                // Keys invalidated while the batch ran are read again together, not one statement each.
+                pending = raced;
             }
         }
+    }
+
+    /** Completes {@code flight} with the outcome of {@code newer}. */
+    private static void follow(Flight flight, Flight newer) {
+        newer.outcome.whenComplete((client, failure) -> {
+            if (failure == null) {
+                flight.outcome.complete(client);
+            } else {
+                flight.outcome.completeExceptionally(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure);
+            }
+        });
     }
 
     private final Loader loader;
@@ -337,7 +392,11 @@ public final class ClientCache implements AutoCloseable {
     private final long closeDelayNanos;
     // Closes removed AutoCloseable clients closeDelay after their removal (created only when there is a delay).
     private final ScheduledThreadPoolExecutor closer;
-    private final Set<Retired> retiring = ConcurrentHashMap.newKeySet();
+    // Removed clients in the order they were removed, which is also the order of their close times (one delay).
+    private final ConcurrentLinkedQueue<Retired> retiring = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger retiringCount = new AtomicInteger();
+    /** The most removed clients kept open at once; beyond it the oldest are closed early. */
+    private final int retiringCap;
     private volatile boolean closed;
 
     private final LongAdder hits = new LongAdder();
@@ -356,7 +415,7 @@ public final class ClientCache implements AutoCloseable {
      * @param systemTime whether {@code options.ticker()} is the system clock, so that expiry can be scheduled on
      *                   real time (with a fake ticker, tests call {@link #cleanUp()} after moving it)
      */
-    public ClientCache(List<ProviderCode> providers, Options options, boolean systemTime, Loader loader) {
+    public ClientCache(Map<ProviderCode, Class<?>> providers, Options options, boolean systemTime, Loader loader) {
         this.loader = loader;
         this.ticker = options.ticker();
         this.systemTime = systemTime;
@@ -367,8 +426,9 @@ public final class ClientCache implements AutoCloseable {
         this.recordHits = options.recordHits();
         this.sampleHits = maximumSize > 0 || refreshNanos > 0;
         this.segments = new Segment[providers.size()];
-        for (int i = 0; i < segments.length; i++) {
-            segments[i] = new Segment(providers.get(i));
+        int i = 0;
+        for (Map.Entry<ProviderCode, Class<?>> provider : providers.entrySet()) {
+            segments[i++] = new Segment(provider.getKey(), provider.getValue());
         }
         this.closeDelayNanos = options.closeDelay().toNanos();
         if (closeDelayNanos > 0) {
@@ -377,10 +437,13 @@ public final class ClientCache implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            closer.setRemoveOnCancelPolicy(true);
+            long period = Math.max(10_000_000L, Math.min(250_000_000L, closeDelayNanos / 4));
+            closer.scheduleWithFixedDelay(() -> closeRetired(false), period, period, TimeUnit.NANOSECONDS);
         } else {
             this.closer = null;
         }
+        // With a size bound, removed-but-open clients never outnumber the cached ones.
+        this.retiringCap = maximumSize > 0 ? (int) Math.min(Integer.MAX_VALUE, maximumSize) : Integer.MAX_VALUE;
         AtomicLong threads = new AtomicLong();
         this.background = Executors.newFixedThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "provider-settings-reload-" + threads.incrementAndGet());
@@ -390,13 +453,18 @@ public final class ClientCache implements AutoCloseable {
     }
 
     /**
-     * The fresh client of {@code code} for {@code organization}, or null. The hot path: one map lookup, no
-     * allocation, no clock read.
+     * The fresh client of {@code code} for {@code organization}, or null (also when the provider does not create a
+     * {@code requested}). The hot path: one map lookup, no allocation; the type is checked against the provider's
+     * declared client class, so the client object itself is not read. One hit in {@value #SAMPLE_MASK_PLUS_ONE} is
+     * also reported to Caffeine (which reads the clock and may do its amortised maintenance on this thread).
      */
-    public Object getIfFresh(String code, OrganizationId organization) {
+    public Object getIfFresh(String code, OrganizationId organization, Class<?> requested) {
         for (Segment segment : segments) {
             String value = segment.codeValue;
             if (value == code || value.equals(code)) {
+                if (requested != segment.clientType && !requested.isAssignableFrom(segment.clientType)) {
+                    return null;
+                }
                 Object client = segment.fresh.get(organization);
                 if (client != null) {
                     if (recordHits) {
@@ -502,9 +570,14 @@ public final class ClientCache implements AutoCloseable {
                 }
                 return published;
             }
+            loader.close(client, organization, segment.code);
+            Object current = segment.fresh.get(organization);
+            if (current != null) {
+                // A load that started after the invalidation has published meanwhile: use it, do not load again.
+                return current;
+            }
             LOG.debug("load of organization {}, provider {} raced with an invalidation; loading again",
                     organization, segment.code);
-            loader.close(client, organization, segment.code);
         }
     }
 
@@ -528,7 +601,7 @@ public final class ClientCache implements AutoCloseable {
             if (!raced) {
                 segment.fresh.put(key, client);
                 handedOut[0] = client;
-                return new Entry(client, true, refreshAt);
+                return new Entry(client, true, refreshAt, global);
             }
             if (!last || closed) {
                 return old;
@@ -539,7 +612,7 @@ public final class ClientCache implements AutoCloseable {
             }
             segment.fresh.remove(key);
             handedOut[0] = client;
-            return new Entry(client, false, Long.MAX_VALUE);
+            return new Entry(client, false, Long.MAX_VALUE, global);
         });
         if (handedOut[0] == client && segment.stale != null) {
             segment.stale.invalidate(organization);
@@ -639,18 +712,29 @@ public final class ClientCache implements AutoCloseable {
             loader.close(client, organization, code);
             return;
         }
-        Retired retired = new Retired(client, organization, code);
-        retiring.add(retired);
-        try {
-            closer.schedule(() -> closeRetired(retired), closeDelayNanos, TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            closeRetired(retired);
+        retiring.add(new Retired(client, organization, code, System.nanoTime() + closeDelayNanos));
+        if (retiringCount.incrementAndGet() > retiringCap) {
+            closeRetired(false);
         }
     }
 
-    private void closeRetired(Retired retired) {
-        if (retiring.remove(retired)) {
-            loader.close(retired.client, retired.organization, retired.code);
+    /**
+     * Closes the removed clients whose delay has passed, and the oldest beyond the cap; all of them when
+     * {@code all}. Serialised, so that each is closed once and in order.
+     */
+    private synchronized void closeRetired(boolean all) {
+        try {
+            long now = System.nanoTime();
+            Retired head;
+            while ((head = retiring.peek()) != null
+                    && (all || now - head.closeAt() >= 0 || retiringCount.get() > retiringCap)) {
+                retiring.poll();
+                retiringCount.decrementAndGet();
+                loader.close(head.client(), head.organization(), head.code());
+            }
+        } catch (RuntimeException | Error e) {
+            // The closer thread must survive a failing close (Loader.close logs and does not throw, but be sure).
+            LOG.warn("closing removed clients failed: {}", e.getClass().getName());
         }
     }
 
@@ -702,7 +786,19 @@ public final class ClientCache implements AutoCloseable {
         everythingInvalidations.increment();
         long global = globalEpoch.incrementAndGet();
         for (Segment segment : segments) {
-            List<OrganizationId> cached = new ArrayList<>(segment.entries.asMap().keySet());
+            // The cached keys, and those an earlier reload has not loaded yet (its batch would now race and repeat).
+            Set<OrganizationId> planned = new LinkedHashSet<>(segment.entries.asMap().keySet());
+            Map<OrganizationId, Flight> superseded = new HashMap<>();
+            segment.flights.forEach((organization, flight) -> {
+                if (flight.batch != null && !flight.outcome.isDone()) {
+                    planned.add(organization);
+                    if (flight.batch.started.compareAndSet(false, true)) {
+                        // Not started: it never will; its waiters get the new batch's outcome.
+                        flight.batch.flights.forEach(superseded::put);
+                    }
+                }
+            });
+            List<OrganizationId> cached = new ArrayList<>(planned);
             List<Batch> batches = new ArrayList<>();
             Batch batch = null;
             // Register the batches before removing the entries: a get that misses after the removal finds its batch.
@@ -716,8 +812,18 @@ public final class ClientCache implements AutoCloseable {
                 batch.flights.put(organization, flight);
                 segment.flights.put(organization, flight);
             }
+            superseded.forEach((organization, old) -> {
+                Flight replacement = segment.flights.get(organization);
+                if (replacement != null && replacement != old) {
+                    follow(old, replacement);
+                } else {
+                    old.outcome.completeExceptionally(new dev.providersettings.CredentialStoreUnavailableException(
+                            "the reload of organization " + organization + " was superseded; get it again", null));
+                }
+            });
             for (OrganizationId organization : cached) {
-                segment.remove(organization);
+                // Only entries older than this invalidation: a get may already have run its batch and published.
+                segment.removeOlderThan(organization, global);
             }
             if (segment.stale != null) {
                 segment.stale.invalidateAll();
@@ -797,9 +903,7 @@ public final class ClientCache implements AutoCloseable {
         if (closer != null) {
             // Clients waiting for their close delay are closed now, with the manager.
             closer.shutdownNow();
-            for (Retired retired : retiring) {
-                closeRetired(retired);
-            }
+            closeRetired(true);
         }
     }
 
