@@ -93,7 +93,7 @@ class RetryBehaviourTest {
     @Test
     void createIsNotRetriedAfterATimeoutButAGetIs() {
         stub = new StubServer(r -> StubServer.Answer.json(201, SERVER).delayed(1500));
-        factory = ScalewayProviderFactory.builder().baseUrl(stub.baseUrl())
+        factory = ScalewayProviderFactory.builder().baseUrl(stub.baseUrl()).allowInsecureEndpoint(true)
                 .retryPolicy(TestSupport.fakeTimePolicy(time).maxAttempts(2).build())
                 .requestTimeout(Duration.ofMillis(300)).build();
         ScalewayProvider p = factory.create(TestSupport.settings());
@@ -122,7 +122,7 @@ class RetryBehaviourTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        factory = ScalewayProviderFactory.builder().baseUrl("http://127.0.0.1:" + port)
+        factory = ScalewayProviderFactory.builder().baseUrl("http://127.0.0.1:" + port).allowInsecureEndpoint(true)
                 .retryPolicy(TestSupport.fakeTimePolicy(time).build()).connectTimeout(Duration.ofSeconds(2)).build();
         ScalewayProvider p = factory.create(TestSupport.settings());
         assertThatThrownBy(() -> p.createVolume("fr-par-1", CreateVolumeRequest.empty("v", 10_000_000_000L)))

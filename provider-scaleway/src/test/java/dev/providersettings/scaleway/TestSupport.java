@@ -66,7 +66,7 @@ final class TestSupport {
     }
 
     static ScalewayProviderFactory factory(StubServer stub, RetryPolicy policy) {
-        return ScalewayProviderFactory.builder().baseUrl(stub.baseUrl()).retryPolicy(policy)
+        return ScalewayProviderFactory.builder().baseUrl(stub.baseUrl()).allowInsecureEndpoint(true).retryPolicy(policy)
                 .requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(2))
                 .pollInterval(Duration.ofMillis(10)).build();
     }

@@ -104,7 +104,7 @@ class BadInputTest {
         store = db.storeBuilder().build();
         manager = ProviderManager.builder().store(store)
                 .registry(ProviderRegistry.builder()
-                        .register(ScalewayProviderFactory.builder().baseUrl(infrastructure.scalewayUrl()).build())
+                        .register(ScalewayProviderFactory.builder().baseUrl(infrastructure.scalewayUrl()).allowInsecureEndpoint(true).build())
                         .register(new TestProviderFactory()).build())
                 .cipher(TestKeys.cipher()).build();
         List<OrganizationId> orgs = db.createOrganizations(3);

@@ -84,7 +84,7 @@ class ScalewayFaultsTest {
         fake = FakeScaleway.builder().resizeDelay(Duration.ofMillis(50)).volumeCreateDelay(Duration.ofMillis(20))
                 .build().start();
         factory = ScalewayProviderFactory.builder()
-                .baseUrl(fake.baseUrl())
+                .baseUrl(fake.baseUrl()).allowInsecureEndpoint(true)
                 .connectTimeout(Duration.ofSeconds(2))
                 .requestTimeout(Duration.ofSeconds(3))
                 .retryPolicy(RetryPolicy.builder().maxAttempts(4).baseDelay(Duration.ofMillis(5))
@@ -99,7 +99,7 @@ class ScalewayFaultsTest {
                 .cipher(cipher).build();
         impatient = ProviderManager.builder().store(store)
                 .registry(ProviderRegistry.builder().register(ScalewayProviderFactory.builder()
-                        .baseUrl(fake.baseUrl())
+                        .baseUrl(fake.baseUrl()).allowInsecureEndpoint(true)
                         .requestTimeout(Duration.ofMillis(300))
                         .retryPolicy(RetryPolicy.builder().maxAttempts(2).baseDelay(Duration.ofMillis(5))
                                 .maxDelay(Duration.ofMillis(20)).build())
