@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.Secret;
+import dev.providersettings.scaleway.internal.Durations;
 import dev.providersettings.scaleway.internal.Json;
+import dev.providersettings.scaleway.internal.ResizeCoordinator;
 import dev.providersettings.scaleway.internal.Transport;
 
 import java.net.URI;
@@ -255,24 +257,46 @@ public final class ScalewayProvider {
 
     /**
      * Grows a volume to {@code newSizeBytes} (whole GB, 10^9 bytes, at most 10 TB) and waits until the API reports
-     * the new size and a terminal status. The volume may stay attached. A volume already of that size is returned
-     * as is without a call to PATCH (or waited for, if that size is still being applied), so a repeated resize is
-     * harmless.
+     * the new size and {@code available} or {@code in_use}. The volume may stay attached. A volume already of that
+     * size is returned as is without a call to PATCH (or waited for, if that size is still being applied), so a
+     * repeated resize is harmless.
+     *
+     * <p>A volume in {@code error}, {@code locked} or {@code deleted} is a failure, before the PATCH or while
+     * waiting, even if it already shows the new size.
+     *
+     * <p>Concurrent calls: within one factory, one resize per (organization, zone, volume) is in flight at a time.
+     * A call made while another call resizes the same volume sends no PATCH of its own: for the same size it
+     * waits for that resize and returns its result (or throws its exception); for another size it waits for that
+     * resize to end and then runs its own against the volume as it was left (a smaller size is then refused as a
+     * shrink). If the first call was interrupted or timed out, a waiting call carries on with its own resize.
+     * {@code timeout} bounds the whole call, waiting for another call included.
      *
      * @throws ScalewayRequestException if the size shrinks, is not whole GB or exceeds 10 TB (nothing is sent)
-     * @throws ScalewayWaitException    if the volume goes to {@code error}, {@code locked} or {@code deleted}, or
-     *                                  the timeout passes
+     * @throws ScalewayWaitException    if the volume is or goes to {@code error}, {@code locked} or {@code deleted}
+     *                                  ({@code FAILED_STATE}), or the timeout passes ({@code TIMED_OUT})
      */
     public Volume resizeVolume(String zone, String volumeId, long newSizeBytes, Duration timeout) {
         checkVolumeSize(newSizeBytes);
-        String path = block(zone) + "/volumes/" + id("volume id", volumeId);
+        Objects.requireNonNull(timeout, "timeout");
+        String z = zone(zone);
+        String id = id("volume id", volumeId);
+        return options.resizes().run(new ResizeCoordinator.Key(tenant, z, id), newSizeBytes, timeout,
+                () -> resizeNow(z, id, newSizeBytes, timeout));
+    }
+
+    private Volume resizeNow(String zone, String volumeId, long newSizeBytes, Duration timeout) {
+        String path = block(zone) + "/volumes/" + volumeId;
         Volume current = getVolume(zone, volumeId);
+        String unusable = resizeFailure(current, volumeId, newSizeBytes, "cannot be resized");
+        if (unusable != null) {
+            throw new ScalewayWaitException(ScalewayWaitException.Reason.FAILED_STATE, unusable, current.status(), null);
+        }
         if (newSizeBytes < current.size()) {
             throw new ScalewayRequestException("cannot resize volume " + volumeId + " from " + current.size()
                     + " to " + newSizeBytes + " bytes: Block Storage volumes only grow; create a smaller volume and copy "
                     + "the data instead");
         }
-        if (newSizeBytes == current.size() && current.isTerminal() && !"error".equals(current.status())) {
+        if (newSizeBytes == current.size() && current.isTerminal()) {
             return current;
         }
         if (newSizeBytes != current.size()) {
@@ -283,12 +307,17 @@ public final class ScalewayProvider {
         // Equal size but not settled (a resize already in flight): only wait for it.
         return poll("volume " + volumeId, () -> getVolume(zone, volumeId),
                 v -> v.size() == newSizeBytes && v.isTerminal(), Volume::status,
-                v -> switch (v.status() == null ? "" : v.status()) {
-                    case "error", "locked", "deleted" -> "volume " + volumeId + " went to status '" + v.status()
-                            + "' while resizing to " + newSizeBytes + " bytes (size now " + v.size()
-                            + "); check it in the Scaleway console or with support";
-                    default -> null;
-                }, timeout);
+                v -> resizeFailure(v, volumeId, newSizeBytes, "went to that status while resizing"), timeout);
+    }
+
+    /** Why the volume cannot be resized, or null: {@code error}, {@code locked} and {@code deleted} are final. */
+    private static String resizeFailure(Volume v, String volumeId, long newSizeBytes, String what) {
+        return switch (v.status() == null ? "" : v.status()) {
+            case "error", "locked", "deleted" -> "volume " + volumeId + " is in status '" + v.status() + "' and "
+                    + what + " (to " + newSizeBytes + " bytes; size now " + v.size() + "); check it in the Scaleway "
+                    + "console or with support";
+            default -> null;
+        };
     }
 
     /** Deletes a volume ({@code 204}); not while {@code in_use}. */
@@ -388,19 +417,21 @@ public final class ScalewayProvider {
                        Function<T, String> failure, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         RetryPolicy policy = transport.retryPolicy();
-        long deadline = policy.nanoClock().getAsLong() + timeout.toNanos();
+        long start = policy.nanoClock().getAsLong();
+        long budget = Durations.saturatedNanos(timeout);
         String lastState = null;
         while (true) {
             T value = fetch.get();
             lastState = state.apply(value);
-            if (done.test(value)) {
-                return value;
-            }
+            // Failure first: a volume in error with the new size has not been resized successfully.
             String failed = failure.apply(value);
             if (failed != null) {
                 throw new ScalewayWaitException(ScalewayWaitException.Reason.FAILED_STATE, failed, lastState, null);
             }
-            long left = deadline - policy.nanoClock().getAsLong();
+            if (done.test(value)) {
+                return value;
+            }
+            long left = budget - (policy.nanoClock().getAsLong() - start);
             if (left <= 0) {
                 throw new ScalewayWaitException(ScalewayWaitException.Reason.TIMED_OUT, "gave up waiting for " + what
                         + " after " + timeout + ": last state '" + lastState + "'; raise the timeout or check the "
@@ -412,7 +443,8 @@ public final class ScalewayProvider {
 
     private void waitGone(String what, Fetch<String> state, Duration timeout) {
         RetryPolicy policy = transport.retryPolicy();
-        long deadline = policy.nanoClock().getAsLong() + timeout.toNanos();
+        long start = policy.nanoClock().getAsLong();
+        long budget = Durations.saturatedNanos(timeout);
         String last = null;
         while (true) {
             try {
@@ -420,7 +452,7 @@ public final class ScalewayProvider {
             } catch (ScalewayException.NotFound gone) {
                 return;
             }
-            long left = deadline - policy.nanoClock().getAsLong();
+            long left = budget - (policy.nanoClock().getAsLong() - start);
             if (left <= 0) {
                 throw new ScalewayWaitException(ScalewayWaitException.Reason.TIMED_OUT, "gave up waiting for " + what
                         + " to be deleted after " + timeout + ": last state '" + last + "'", last, null);
