@@ -59,7 +59,9 @@ class FakeEndToEndTest {
         fake.addApiKey(AK_B, SK_B, ORG_B, ORG_B);
         fake.addApiKey(AK_NOIAM, SK_NOIAM, ORG_A, ORG_A).iamReadAllowed(AK_NOIAM, false);
         factory = ScalewayProviderFactory.builder().baseUrl(fake.baseUrl()).allowInsecureEndpoint(true)
-                .retryPolicy(RetryPolicy.builder().baseDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(50)).build())
+                .retryPolicy(RetryPolicy.builder().baseDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(50))
+                        .throttledBaseDelay(Duration.ofMillis(5)).throttledMaxDelay(Duration.ofMillis(50))
+                        .maxThrottledAttempts(4).build())
                 .requestTimeout(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).build();
     }
 

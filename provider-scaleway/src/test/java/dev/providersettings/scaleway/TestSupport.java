@@ -62,7 +62,8 @@ final class TestSupport {
     /** A retry policy on fake time, no jitter. */
     static RetryPolicy.Builder fakeTimePolicy(FakeTime time) {
         return RetryPolicy.builder().sleeper(time).nanoClock(time::now).jitter(false)
-                .baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(5)).transientStateDelay(Duration.ofSeconds(1));
+                .baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(5)).transientStateDelay(Duration.ofSeconds(1))
+                .throttledBaseDelay(Duration.ofMillis(100)).throttledMaxDelay(Duration.ofSeconds(5));
     }
 
     static ScalewayProviderFactory factory(StubServer stub, RetryPolicy policy) {

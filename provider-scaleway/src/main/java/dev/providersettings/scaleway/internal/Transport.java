@@ -124,8 +124,11 @@ public final class Transport implements AutoCloseable {
         }
         HttpRequest request = build(call, token, payload);
         long start = retryPolicy.nanoClock().getAsLong();
-        long budget = retryPolicy.totalBudget().toNanos();
+        long budget = Durations.saturatedNanos(retryPolicy.totalBudget());
         boolean mayHaveActed = false;
+        // Per call, on this thread: no state is shared with other calls or organizations.
+        int throttled = 0;
+        int failedOtherwise = 0;
         for (int attempt = 1; ; attempt++) {
             ScalewayException failure;
             long attemptStart = System.nanoTime();
@@ -157,12 +160,15 @@ public final class Transport implements AutoCloseable {
             }
             mayHaveActed |= failure instanceof ScalewayException.ServerError
                     || (failure instanceof ScalewayTransportException t && t.mayHaveReachedServer());
-            if (attempt >= retryPolicy.maxAttempts() || !retryPolicy.isRetryable(failure, call.idempotent())) {
+            boolean isThrottled = failure instanceof ScalewayException.RateLimited;
+            int sameKind = isThrottled ? ++throttled : ++failedOtherwise;
+            int limit = isThrottled ? retryPolicy.maxThrottledAttempts() : retryPolicy.maxAttempts();
+            if (sameKind >= limit || !retryPolicy.isRetryable(failure, call.idempotent())) {
                 throw failure;
             }
-            Duration delay = retryPolicy.delayBeforeRetry(attempt, failure);
+            Duration delay = retryPolicy.delayBeforeRetry(sameKind, failure);
             long elapsed = retryPolicy.nanoClock().getAsLong() - start;
-            if (elapsed + delay.toNanos() > budget) {
+            if (Durations.saturatedNanos(delay) > budget - elapsed) {
                 LOG.debug("{} {}: not retrying, the retry budget {} would be exceeded (elapsed {} ms, next delay {} ms)",
                         call.tenant(), call.endpoint(), retryPolicy.totalBudget(), elapsed / 1_000_000, delay.toMillis());
                 throw failure;
