@@ -110,12 +110,14 @@ public final class ScalewayProvider {
     /** Creates a server ({@code 201}, state {@code stopped}). Not retried after an ambiguous failure. */
     public Server createServer(String zone, CreateServerRequest request) {
         Objects.requireNonNull(request, "request");
-        return unwrap(post(instance(zone) + "/servers", request.toBody(projectId), false), "server", Server.class);
+        return unwrap(post("instance.createServer", instance(zone) + "/servers", request.toBody(projectId), false),
+                "server", Server.class);
     }
 
     /** The server, or {@link ScalewayException.NotFound}. */
     public Server getServer(String zone, String serverId) {
-        return unwrap(get(instance(zone) + "/servers/" + id("server id", serverId), Map.of()), "server", Server.class);
+        return unwrap(get("instance.getServer", instance(zone) + "/servers/" + id("server id", serverId)), "server",
+                Server.class);
     }
 
     /** All servers matching the filter, fetched lazily page by page ({@code per_page} 100, total from {@code X-Total-Count}). */
@@ -139,12 +141,13 @@ public final class ScalewayProvider {
             query.put("state", f.state());
             query.put("commercial_type", f.commercialType());
             query.put("tags", f.tags().isEmpty() ? null : String.join(",", f.tags()));
-            Transport.Call call = call("GET", path, query, null, true);
-            Transport.Response response = transport.send(call, secretKey);
-            JsonNode root = transport.readTree(call, response);
-            List<Server> items = root.has("servers") ? transport.convert(call, response, root.get("servers"), listType)
-                    : List.of();
-            return new Page<>(page, items == null ? List.of() : items, response.totalCount());
+            Transport.Call call = call("instance.listServers", "GET", path, query, null, true);
+            return transport.exchange(call, secretKey, response -> {
+                JsonNode root = transport.readTree(call, response);
+                List<Server> items = root.has("servers")
+                        ? transport.convert(call, response, root.get("servers"), listType) : List.of();
+                return new Page<>(page, items == null ? List.of() : items, response.totalCount());
+            });
         }, size);
     }
 
@@ -155,12 +158,12 @@ public final class ScalewayProvider {
     public Task serverAction(String zone, String serverId, ServerAction action) {
         Objects.requireNonNull(action, "action");
         String path = instance(zone) + "/servers/" + id("server id", serverId) + "/action";
-        return unwrap(post(path, Map.of("action", action.apiName()), false), "task", Task.class);
+        return unwrap(post("instance.serverAction", path, Map.of("action", action.apiName()), false), "task", Task.class);
     }
 
     /** Deletes a stopped server ({@code 204}); its volumes stay. */
     public void deleteServer(String zone, String serverId) {
-        delete(instance(zone) + "/servers/" + id("server id", serverId));
+        delete("instance.deleteServer", instance(zone) + "/servers/" + id("server id", serverId));
     }
 
     /**
@@ -175,13 +178,17 @@ public final class ScalewayProvider {
             Map<String, String> query = new LinkedHashMap<>();
             query.put("page", Integer.toString(page));
             query.put("per_page", Integer.toString(MAX_PAGE_SIZE));
-            Transport.Call call = call("GET", path, query, null, true);
-            Transport.Response response = transport.send(call, secretKey);
-            JsonNode root = transport.readTree(call, response);
-            Map<String, ServerType> types = root.has("servers")
-                    ? transport.convert(call, response, root.get("servers"), mapType) : Map.of();
-            types.forEach((name, type) -> all.put(name, type.withName(name)));
-            total = response.totalCount();
+            Transport.Call call = call("instance.listServersTypes", "GET", path, query, null, true);
+            int number = page;
+            Page<Map.Entry<String, ServerType>> fetched = transport.exchange(call, secretKey, response -> {
+                JsonNode root = transport.readTree(call, response);
+                Map<String, ServerType> byName = root.has("servers")
+                        ? transport.convert(call, response, root.get("servers"), mapType) : Map.of();
+                return new Page<>(number, List.copyOf(byName.entrySet()), response.totalCount());
+            });
+            List<Map.Entry<String, ServerType>> types = fetched.items();
+            types.forEach(e -> all.put(e.getKey(), e.getValue().withName(e.getKey())));
+            total = fetched.totalCount();
             if (types.isEmpty() || (total >= 0 ? all.size() >= total : types.size() < 100)) {
                 break;
             }
@@ -220,7 +227,7 @@ public final class ScalewayProvider {
 
     /** The volume, or {@link ScalewayException.NotFound}. */
     public Volume getVolume(String zone, String volumeId) {
-        return read(get(block(zone) + "/volumes/" + id("volume id", volumeId), Map.of()), Volume.class);
+        return read(get("block.getVolume", block(zone) + "/volumes/" + id("volume id", volumeId)), Volume.class);
     }
 
     /** Volumes matching the filter, fetched lazily ({@code page_size} 100, total from {@code total_count}). */
@@ -238,13 +245,13 @@ public final class ScalewayProvider {
         query.put("product_resource_id", f.productResourceId());
         // Block repeats the parameter (tags=a&tags=b); Instance joins with commas, as the official SDKs do.
         query.put("tags", f.tags().isEmpty() ? null : f.tags());
-        return blockList(block(zone) + "/volumes", "volumes", query, Volume.class, pageSize);
+        return blockList("block.listVolumes", block(zone) + "/volumes", "volumes", query, Volume.class, pageSize);
     }
 
     /** Creates a volume (empty or from a snapshot). Not retried after an ambiguous failure. */
     public Volume createVolume(String zone, CreateVolumeRequest request) {
         Objects.requireNonNull(request, "request");
-        return read(post(block(zone) + "/volumes", request.toBody(projectId), false), Volume.class);
+        return read(post("block.createVolume", block(zone) + "/volumes", request.toBody(projectId), false), Volume.class);
     }
 
     /**
@@ -302,7 +309,7 @@ public final class ScalewayProvider {
         if (newSizeBytes != current.size()) {
             // PATCH with an absolute size is idempotent: repeating it after an ambiguous failure asks for the same
             // end state. If the volume is busy the API answers transient_state, which the retry policy waits out.
-            read(send("PATCH", path, Map.of(), Map.of("size", newSizeBytes), true), Volume.class);
+            read(call("block.updateVolume", "PATCH", path, Map.of(), Map.of("size", newSizeBytes), true), Volume.class);
         }
         // Equal size but not settled (a resize already in flight): only wait for it.
         return poll("volume " + volumeId, () -> getVolume(zone, volumeId),
@@ -322,7 +329,7 @@ public final class ScalewayProvider {
 
     /** Deletes a volume ({@code 204}); not while {@code in_use}. */
     public void deleteVolume(String zone, String volumeId) {
-        delete(block(zone) + "/volumes/" + id("volume id", volumeId));
+        delete("block.deleteVolume", block(zone) + "/volumes/" + id("volume id", volumeId));
     }
 
     /** Polls until the volume is gone (404). */
@@ -343,24 +350,26 @@ public final class ScalewayProvider {
         body.put("name", name);
         body.put("project_id", projectId.toString());
         body.put("tags", tags == null ? List.of() : tags);
-        return read(post(block(zone) + "/snapshots", body, false), Snapshot.class);
+        return read(post("block.createSnapshot", block(zone) + "/snapshots", body, false), Snapshot.class);
     }
 
     /** The snapshot, or {@link ScalewayException.NotFound}. */
     public Snapshot getSnapshot(String zone, String snapshotId) {
-        return read(get(block(zone) + "/snapshots/" + id("snapshot id", snapshotId), Map.of()), Snapshot.class);
+        return read(get("block.getSnapshot", block(zone) + "/snapshots/" + id("snapshot id", snapshotId)),
+                Snapshot.class);
     }
 
     /** Snapshots, lazily, optionally of one volume ({@code volumeId} null = all readable). */
     public Paginated<Snapshot> listSnapshots(String zone, String volumeId) {
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("volume_id", volumeId == null ? null : id("volume id", volumeId));
-        return blockList(block(zone) + "/snapshots", "snapshots", query, Snapshot.class, MAX_PAGE_SIZE);
+        return blockList("block.listSnapshots", block(zone) + "/snapshots", "snapshots", query, Snapshot.class,
+                MAX_PAGE_SIZE);
     }
 
     /** Deletes a snapshot ({@code 204}). */
     public void deleteSnapshot(String zone, String snapshotId) {
-        delete(block(zone) + "/snapshots/" + id("snapshot id", snapshotId));
+        delete("block.deleteSnapshot", block(zone) + "/snapshots/" + id("snapshot id", snapshotId));
     }
 
     /** Polls the snapshot until {@code condition} holds. */
@@ -377,22 +386,23 @@ public final class ScalewayProvider {
             throw new ScalewayRequestException("access key is " + (accessKey == null ? "missing" : "malformed")
                     + ": expected 'SCW' followed by 17 upper-case letters or digits");
         }
-        return read(get("/iam/v1alpha1/api-keys/" + accessKey, Map.of()), ApiKey.class);
+        return read(get("iam.getApiKey", "/iam/v1alpha1/api-keys/" + accessKey), ApiKey.class);
     }
 
     /** An IAM application. */
     public Application getApplication(String applicationId) {
-        return read(get("/iam/v1alpha1/applications/" + id("application id", applicationId), Map.of()), Application.class);
+        return read(get("iam.getApplication", "/iam/v1alpha1/applications/" + id("application id", applicationId)),
+                Application.class);
     }
 
     /** An IAM user. */
     public User getUser(String userId) {
-        return read(get("/iam/v1alpha1/users/" + id("user id", userId), Map.of()), User.class);
+        return read(get("iam.getUser", "/iam/v1alpha1/users/" + id("user id", userId)), User.class);
     }
 
     /** An Account project. */
     public Project getProject(String projectId) {
-        return read(get("/account/v3/projects/" + id("project id", projectId), Map.of()), Project.class);
+        return read(get("account.getProject", "/account/v3/projects/" + id("project id", projectId)), Project.class);
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -470,7 +480,8 @@ public final class ScalewayProvider {
         }
     }
 
-    private <T> Paginated<T> blockList(String path, String field, Map<String, Object> filters, Class<T> type, int pageSize) {
+    private <T> Paginated<T> blockList(String operation, String path, String field, Map<String, Object> filters,
+                                       Class<T> type, int pageSize) {
         int size = pageSize(pageSize);
         JavaType listType = TYPES.constructCollectionType(List.class, type);
         return new Paginated<>(page -> {
@@ -478,14 +489,15 @@ public final class ScalewayProvider {
             query.put("page", Integer.toString(page));
             query.put("page_size", Integer.toString(size));
             query.putAll(filters);
-            Transport.Call call = call("GET", path, query, null, true);
-            Transport.Response response = transport.send(call, secretKey);
-            JsonNode root = transport.readTree(call, response);
-            List<T> items = root.has(field) && !root.get(field).isNull()
-                    ? transport.convert(call, response, root.get(field), listType) : new ArrayList<>();
-            long total = root.has("total_count") && root.get("total_count").canConvertToLong()
-                    ? root.get("total_count").asLong() : response.totalCount();
-            return new Page<>(page, items, total);
+            Transport.Call call = call(operation, "GET", path, query, null, true);
+            return transport.exchange(call, secretKey, response -> {
+                JsonNode root = transport.readTree(call, response);
+                List<T> items = root.has(field) && !root.get(field).isNull()
+                        ? transport.convert(call, response, root.get(field), listType) : new ArrayList<>();
+                long total = root.has("total_count") && root.get("total_count").canConvertToLong()
+                        ? root.get("total_count").asLong() : response.totalCount();
+                return new Page<>(page, items, total);
+            });
         }, size);
     }
 
@@ -496,44 +508,38 @@ public final class ScalewayProvider {
         return pageSize;
     }
 
-    private record Sent(Transport.Call call, Transport.Response response) {
+    private Transport.Call get(String operation, String path) {
+        return call(operation, "GET", path, Map.of(), null, true);
     }
 
-    private Sent get(String path, Map<String, ?> query) {
-        return send("GET", path, query, null, true);
+    private Transport.Call post(String operation, String path, Object body, boolean idempotent) {
+        return call(operation, "POST", path, Map.of(), body, idempotent);
     }
 
-    private Sent post(String path, Object body, boolean idempotent) {
-        return send("POST", path, Map.of(), body, idempotent);
+    private void delete(String operation, String path) {
+        transport.exchange(call(operation, "DELETE", path, Map.of(), null, true), secretKey, response -> null);
     }
 
-    private void delete(String path) {
-        send("DELETE", path, Map.of(), null, true);
+    private Transport.Call call(String operation, String method, String path, Map<String, ?> query, Object body,
+                                boolean idempotent) {
+        return new Transport.Call(operation, method, baseUrl, path, query, body, idempotent, tenant);
     }
 
-    private Sent send(String method, String path, Map<String, ?> query, Object body, boolean idempotent) {
-        Transport.Call call = call(method, path, query, body, idempotent);
-        return new Sent(call, transport.send(call, secretKey));
+    private <T> T read(Transport.Call call, Class<T> type) {
+        return transport.exchange(call, secretKey, response -> transport.read(call, response, Json.reader(type)));
     }
 
-    private Transport.Call call(String method, String path, Map<String, ?> query, Object body, boolean idempotent) {
-        return new Transport.Call(method, baseUrl, path, query, body, idempotent, tenant);
-    }
-
-    private <T> T read(Sent sent, Class<T> type) {
-        return transport.read(sent.call(), sent.response(), Json.reader(type));
-    }
-
-    private <T> T unwrap(Sent sent, String field, Class<T> type) {
-        JsonNode root = transport.readTree(sent.call(), sent.response());
-        JsonNode inner = root.get(field);
-        if (inner == null || !inner.isObject()) {
-            throw new ScalewayResponseException("Scaleway API answered " + sent.response().status() + " to "
-                    + sent.call().endpoint() + " without the expected '" + field + "' object (request id "
-                    + sent.response().requestId() + ")", sent.call().endpoint(), sent.response().status(),
-                    sent.response().requestId(), null);
-        }
-        return transport.convert(sent.call(), sent.response(), inner, TYPES.constructType(type));
+    private <T> T unwrap(Transport.Call call, String field, Class<T> type) {
+        return transport.exchange(call, secretKey, response -> {
+            JsonNode root = transport.readTree(call, response);
+            JsonNode inner = root.get(field);
+            if (inner == null || !inner.isObject()) {
+                throw new ScalewayResponseException("Scaleway API answered " + response.status() + " to "
+                        + call.endpoint() + " without the expected '" + field + "' object (request id "
+                        + response.requestId() + ")", call.endpoint(), response.status(), response.requestId(), null);
+            }
+            return transport.convert(call, response, inner, TYPES.constructType(type));
+        });
     }
 
     private String instance(String zone) {

@@ -98,7 +98,7 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
         this.baseUrl = b.baseUrl;
         this.options = new Options(b.pollInterval, b.resizeTimeout, b.blockApiVersion, new ResizeCoordinator());
         this.transport = new Transport(b.httpClient, b.connectTimeout, b.requestTimeout, b.retryPolicy,
-                "provider-settings-scaleway/0.1");
+                "provider-settings-scaleway/0.1", b.callListener);
     }
 
     public static Builder builder() {
@@ -220,6 +220,7 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
         private Duration pollInterval = Duration.ofSeconds(2);
         private Duration resizeTimeout = Duration.ofMinutes(5);
         private String blockApiVersion = "v1";
+        private ScalewayCallListener callListener;
 
         private Builder() {
         }
@@ -284,6 +285,16 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
         /** How long {@link ScalewayProvider#resizeVolume(String, String, long)} waits (default 5 min). */
         public Builder resizeTimeout(Duration value) {
             this.resizeTimeout = positive("resizeTimeout", value);
+            return this;
+        }
+
+        /**
+         * Told about every finished API call of every organization (operation, status, attempts, 429s, duration),
+         * e.g. to feed metrics. Default: none. It runs on the calling thread, so it must be fast; an exception it
+         * throws is caught and logged once, never changing the call's outcome.
+         */
+        public Builder callListener(ScalewayCallListener value) {
+            this.callListener = Objects.requireNonNull(value, "callListener");
             return this;
         }
 
