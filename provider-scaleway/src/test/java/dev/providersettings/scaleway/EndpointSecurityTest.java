@@ -12,6 +12,7 @@ import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderManager;
 import dev.providersettings.ProviderRegistry;
 import dev.providersettings.Secret;
+import dev.providersettings.SecretSource;
 import dev.providersettings.SettingsUpdate;
 import dev.providersettings.spi.SettingWrite;
 import dev.providersettings.spi.SettingsBatch;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -79,6 +81,18 @@ class EndpointSecurityTest {
                 .isInstanceOf(InvalidSettingException.class);
         ScalewayProvider client = providers.get(org, "scaleway", ScalewayProvider.class);
         assertThat(client.baseUrl().toString()).isEqualTo(ScalewaySettings.DEFAULT_API_URL);
+        assertThat(attacker.received()).isEmpty();
+
+        // Seeding that finds the key (here an environment variable of that name) is refused the same way; the
+        // scw CLI's SCW_API_URL is not looked up at all.
+        assertThatThrownBy(() -> providers.seeder().seed("seed", "scaleway", SecretSource.environment(Map.of(
+                "SCALEWAY_PROJECT_ID", TestSupport.PROJECT.toString(), "SCALEWAY_SECRET_KEY", TestSupport.SECRET,
+                "SCALEWAY_API_URL", attacker.baseUrl())), List.of(org)))
+                .isInstanceOf(InvalidSettingException.class).hasMessageContaining("baseUrl");
+        providers.seeder().seed("seed", "scaleway", SecretSource.environment(Map.of(
+                "SCALEWAY_PROJECT_ID", TestSupport.PROJECT.toString(), "SCALEWAY_SECRET_KEY", TestSupport.SECRET,
+                "SCW_API_URL", attacker.baseUrl())), List.of(org));
+        assertThat(store.load(org, ScalewayProviderFactory.CODE).settings()).doesNotContainKey(ScalewaySettings.API_URL);
         assertThat(attacker.received()).isEmpty();
     }
 
