@@ -15,10 +15,11 @@ import dev.providersettings.scaleway.internal.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.time.Duration;
-import java.net.InetAddress;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -343,7 +344,7 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
             }
             try {
                 return InetAddress.getByName(literal).isLoopbackAddress();
-            } catch (java.net.UnknownHostException e) {
+            } catch (UnknownHostException e) {
                 return false;
             }
         }

@@ -170,15 +170,11 @@ public final class Transport implements AutoCloseable {
     }
 
     /**
-     * Sends the call with the token, retrying as the policy allows, and returns the 2xx answer. Not reported to the
-     * call listener: use {@link #exchange}.
+     * Sends the call with the token, retrying as the policy allows, and returns the 2xx answer; counts the attempts
+     * in {@code tally} when it is not null.
      *
      * @throws ScalewayException the typed error of the last attempt
      */
-    public Response send(Call call, Secret token) {
-        return send(call, token, null);
-    }
-
     private Response send(Call call, Secret token, Tally tally) {
         byte[] payload = null;
         if (call.body() != null) {
