@@ -360,7 +360,7 @@ class BadInputTest {
                         () -> SettingsUpdate.builder().set(ScalewaySettings.PROJECT_ID, null)),
                 lib("SettingsUpdate same key twice", InvalidSettingException.class, "twice",
                         () -> SettingsUpdate.builder().set("KEY", "a").set("KEY", "b")),
-                lib("SettingsUpdate negative expected version", InvalidSettingException.class, "versions start at 1",
+                lib("SettingsUpdate negative expected version", InvalidSettingException.class, "versions are positive",
                         () -> SettingsUpdate.builder().set("KEY", "a").expectVersion("KEY", -1)),
                 lib("Secret.of(empty)", InvalidSettingException.class, "empty", () -> Secret.of("")),
                 // seeding
