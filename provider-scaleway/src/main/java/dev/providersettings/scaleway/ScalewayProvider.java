@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.Secret;
+import dev.providersettings.scaleway.internal.Durations;
 import dev.providersettings.scaleway.internal.Json;
+import dev.providersettings.scaleway.internal.ResizeCoordinator;
 import dev.providersettings.scaleway.internal.Transport;
 
 import java.net.URI;
@@ -108,12 +110,14 @@ public final class ScalewayProvider {
     /** Creates a server ({@code 201}, state {@code stopped}). Not retried after an ambiguous failure. */
     public Server createServer(String zone, CreateServerRequest request) {
         Objects.requireNonNull(request, "request");
-        return unwrap(post(instance(zone) + "/servers", request.toBody(projectId), false), "server", Server.class);
+        return unwrap(post("instance.createServer", instance(zone) + "/servers", request.toBody(projectId), false),
+                "server", Server.class);
     }
 
     /** The server, or {@link ScalewayException.NotFound}. */
     public Server getServer(String zone, String serverId) {
-        return unwrap(get(instance(zone) + "/servers/" + id("server id", serverId), Map.of()), "server", Server.class);
+        return unwrap(get("instance.getServer", instance(zone) + "/servers/" + id("server id", serverId)), "server",
+                Server.class);
     }
 
     /** All servers matching the filter, fetched lazily page by page ({@code per_page} 100, total from {@code X-Total-Count}). */
@@ -137,12 +141,13 @@ public final class ScalewayProvider {
             query.put("state", f.state());
             query.put("commercial_type", f.commercialType());
             query.put("tags", f.tags().isEmpty() ? null : String.join(",", f.tags()));
-            Transport.Call call = call("GET", path, query, null, true);
-            Transport.Response response = transport.send(call, secretKey);
-            JsonNode root = transport.readTree(call, response);
-            List<Server> items = root.has("servers") ? transport.convert(call, response, root.get("servers"), listType)
-                    : List.of();
-            return new Page<>(page, items == null ? List.of() : items, response.totalCount());
+            Transport.Call call = call("instance.listServers", "GET", path, query, null, true);
+            return transport.exchange(call, secretKey, response -> {
+                JsonNode root = transport.readTree(call, response);
+                List<Server> items = root.has("servers")
+                        ? transport.convert(call, response, root.get("servers"), listType) : List.of();
+                return new Page<>(page, items == null ? List.of() : items, response.totalCount());
+            });
         }, size);
     }
 
@@ -153,12 +158,12 @@ public final class ScalewayProvider {
     public Task serverAction(String zone, String serverId, ServerAction action) {
         Objects.requireNonNull(action, "action");
         String path = instance(zone) + "/servers/" + id("server id", serverId) + "/action";
-        return unwrap(post(path, Map.of("action", action.apiName()), false), "task", Task.class);
+        return unwrap(post("instance.serverAction", path, Map.of("action", action.apiName()), false), "task", Task.class);
     }
 
     /** Deletes a stopped server ({@code 204}); its volumes stay. */
     public void deleteServer(String zone, String serverId) {
-        delete(instance(zone) + "/servers/" + id("server id", serverId));
+        delete("instance.deleteServer", instance(zone) + "/servers/" + id("server id", serverId));
     }
 
     /**
@@ -173,13 +178,17 @@ public final class ScalewayProvider {
             Map<String, String> query = new LinkedHashMap<>();
             query.put("page", Integer.toString(page));
             query.put("per_page", Integer.toString(MAX_PAGE_SIZE));
-            Transport.Call call = call("GET", path, query, null, true);
-            Transport.Response response = transport.send(call, secretKey);
-            JsonNode root = transport.readTree(call, response);
-            Map<String, ServerType> types = root.has("servers")
-                    ? transport.convert(call, response, root.get("servers"), mapType) : Map.of();
-            types.forEach((name, type) -> all.put(name, type.withName(name)));
-            total = response.totalCount();
+            Transport.Call call = call("instance.listServersTypes", "GET", path, query, null, true);
+            int number = page;
+            Page<Map.Entry<String, ServerType>> fetched = transport.exchange(call, secretKey, response -> {
+                JsonNode root = transport.readTree(call, response);
+                Map<String, ServerType> byName = root.has("servers")
+                        ? transport.convert(call, response, root.get("servers"), mapType) : Map.of();
+                return new Page<>(number, List.copyOf(byName.entrySet()), response.totalCount());
+            });
+            List<Map.Entry<String, ServerType>> types = fetched.items();
+            types.forEach(e -> all.put(e.getKey(), e.getValue().withName(e.getKey())));
+            total = fetched.totalCount();
             if (types.isEmpty() || (total >= 0 ? all.size() >= total : types.size() < 100)) {
                 break;
             }
@@ -218,7 +227,7 @@ public final class ScalewayProvider {
 
     /** The volume, or {@link ScalewayException.NotFound}. */
     public Volume getVolume(String zone, String volumeId) {
-        return read(get(block(zone) + "/volumes/" + id("volume id", volumeId), Map.of()), Volume.class);
+        return read(get("block.getVolume", block(zone) + "/volumes/" + id("volume id", volumeId)), Volume.class);
     }
 
     /** Volumes matching the filter, fetched lazily ({@code page_size} 100, total from {@code total_count}). */
@@ -236,13 +245,13 @@ public final class ScalewayProvider {
         query.put("product_resource_id", f.productResourceId());
         // Block repeats the parameter (tags=a&tags=b); Instance joins with commas, as the official SDKs do.
         query.put("tags", f.tags().isEmpty() ? null : f.tags());
-        return blockList(block(zone) + "/volumes", "volumes", query, Volume.class, pageSize);
+        return blockList("block.listVolumes", block(zone) + "/volumes", "volumes", query, Volume.class, pageSize);
     }
 
     /** Creates a volume (empty or from a snapshot). Not retried after an ambiguous failure. */
     public Volume createVolume(String zone, CreateVolumeRequest request) {
         Objects.requireNonNull(request, "request");
-        return read(post(block(zone) + "/volumes", request.toBody(projectId), false), Volume.class);
+        return read(post("block.createVolume", block(zone) + "/volumes", request.toBody(projectId), false), Volume.class);
     }
 
     /**
@@ -255,45 +264,72 @@ public final class ScalewayProvider {
 
     /**
      * Grows a volume to {@code newSizeBytes} (whole GB, 10^9 bytes, at most 10 TB) and waits until the API reports
-     * the new size and a terminal status. The volume may stay attached. A volume already of that size is returned
-     * as is without a call to PATCH (or waited for, if that size is still being applied), so a repeated resize is
-     * harmless.
+     * the new size and {@code available} or {@code in_use}. The volume may stay attached. A volume already of that
+     * size is returned as is without a call to PATCH (or waited for, if that size is still being applied), so a
+     * repeated resize is harmless.
+     *
+     * <p>A volume in {@code error}, {@code locked} or {@code deleted} is a failure, before the PATCH or while
+     * waiting, even if it already shows the new size.
+     *
+     * <p>Concurrent calls: within one factory, one resize per (organization, zone, volume) is in flight at a time.
+     * A call made while another call resizes the same volume sends no PATCH of its own: for the same size it
+     * waits for that resize and returns its result (or throws its exception); for another size it waits for that
+     * resize to end and then runs its own against the volume as it was left (a smaller size is then refused as a
+     * shrink). If the first call was interrupted or timed out, a waiting call carries on with its own resize.
+     * {@code timeout} bounds the whole call, waiting for another call included.
      *
      * @throws ScalewayRequestException if the size shrinks, is not whole GB or exceeds 10 TB (nothing is sent)
-     * @throws ScalewayWaitException    if the volume goes to {@code error}, {@code locked} or {@code deleted}, or
-     *                                  the timeout passes
+     * @throws ScalewayWaitException    if the volume is or goes to {@code error}, {@code locked} or {@code deleted}
+     *                                  ({@code FAILED_STATE}), or the timeout passes ({@code TIMED_OUT})
      */
     public Volume resizeVolume(String zone, String volumeId, long newSizeBytes, Duration timeout) {
         checkVolumeSize(newSizeBytes);
-        String path = block(zone) + "/volumes/" + id("volume id", volumeId);
+        Objects.requireNonNull(timeout, "timeout");
+        String z = zone(zone);
+        String id = id("volume id", volumeId);
+        return options.resizes().run(new ResizeCoordinator.Key(tenant, z, id), newSizeBytes, timeout,
+                () -> resizeNow(z, id, newSizeBytes, timeout));
+    }
+
+    private Volume resizeNow(String zone, String volumeId, long newSizeBytes, Duration timeout) {
+        String path = block(zone) + "/volumes/" + volumeId;
         Volume current = getVolume(zone, volumeId);
+        String unusable = resizeFailure(current, volumeId, newSizeBytes, "cannot be resized");
+        if (unusable != null) {
+            throw new ScalewayWaitException(ScalewayWaitException.Reason.FAILED_STATE, unusable, current.status(), null);
+        }
         if (newSizeBytes < current.size()) {
             throw new ScalewayRequestException("cannot resize volume " + volumeId + " from " + current.size()
                     + " to " + newSizeBytes + " bytes: Block Storage volumes only grow; create a smaller volume and copy "
                     + "the data instead");
         }
-        if (newSizeBytes == current.size() && current.isTerminal() && !"error".equals(current.status())) {
+        if (newSizeBytes == current.size() && current.isTerminal()) {
             return current;
         }
         if (newSizeBytes != current.size()) {
             // PATCH with an absolute size is idempotent: repeating it after an ambiguous failure asks for the same
             // end state. If the volume is busy the API answers transient_state, which the retry policy waits out.
-            read(send("PATCH", path, Map.of(), Map.of("size", newSizeBytes), true), Volume.class);
+            read(call("block.updateVolume", "PATCH", path, Map.of(), Map.of("size", newSizeBytes), true), Volume.class);
         }
         // Equal size but not settled (a resize already in flight): only wait for it.
         return poll("volume " + volumeId, () -> getVolume(zone, volumeId),
                 v -> v.size() == newSizeBytes && v.isTerminal(), Volume::status,
-                v -> switch (v.status() == null ? "" : v.status()) {
-                    case "error", "locked", "deleted" -> "volume " + volumeId + " went to status '" + v.status()
-                            + "' while resizing to " + newSizeBytes + " bytes (size now " + v.size()
-                            + "); check it in the Scaleway console or with support";
-                    default -> null;
-                }, timeout);
+                v -> resizeFailure(v, volumeId, newSizeBytes, "went to that status while resizing"), timeout);
+    }
+
+    /** Why the volume cannot be resized, or null: {@code error}, {@code locked} and {@code deleted} are final. */
+    private static String resizeFailure(Volume v, String volumeId, long newSizeBytes, String what) {
+        return switch (v.status() == null ? "" : v.status()) {
+            case "error", "locked", "deleted" -> "volume " + volumeId + " is in status '" + v.status() + "' and "
+                    + what + " (to " + newSizeBytes + " bytes; size now " + v.size() + "); check it in the Scaleway "
+                    + "console or with support";
+            default -> null;
+        };
     }
 
     /** Deletes a volume ({@code 204}); not while {@code in_use}. */
     public void deleteVolume(String zone, String volumeId) {
-        delete(block(zone) + "/volumes/" + id("volume id", volumeId));
+        delete("block.deleteVolume", block(zone) + "/volumes/" + id("volume id", volumeId));
     }
 
     /** Polls until the volume is gone (404). */
@@ -314,24 +350,26 @@ public final class ScalewayProvider {
         body.put("name", name);
         body.put("project_id", projectId.toString());
         body.put("tags", tags == null ? List.of() : tags);
-        return read(post(block(zone) + "/snapshots", body, false), Snapshot.class);
+        return read(post("block.createSnapshot", block(zone) + "/snapshots", body, false), Snapshot.class);
     }
 
     /** The snapshot, or {@link ScalewayException.NotFound}. */
     public Snapshot getSnapshot(String zone, String snapshotId) {
-        return read(get(block(zone) + "/snapshots/" + id("snapshot id", snapshotId), Map.of()), Snapshot.class);
+        return read(get("block.getSnapshot", block(zone) + "/snapshots/" + id("snapshot id", snapshotId)),
+                Snapshot.class);
     }
 
     /** Snapshots, lazily, optionally of one volume ({@code volumeId} null = all readable). */
     public Paginated<Snapshot> listSnapshots(String zone, String volumeId) {
         Map<String, Object> query = new LinkedHashMap<>();
         query.put("volume_id", volumeId == null ? null : id("volume id", volumeId));
-        return blockList(block(zone) + "/snapshots", "snapshots", query, Snapshot.class, MAX_PAGE_SIZE);
+        return blockList("block.listSnapshots", block(zone) + "/snapshots", "snapshots", query, Snapshot.class,
+                MAX_PAGE_SIZE);
     }
 
     /** Deletes a snapshot ({@code 204}). */
     public void deleteSnapshot(String zone, String snapshotId) {
-        delete(block(zone) + "/snapshots/" + id("snapshot id", snapshotId));
+        delete("block.deleteSnapshot", block(zone) + "/snapshots/" + id("snapshot id", snapshotId));
     }
 
     /** Polls the snapshot until {@code condition} holds. */
@@ -348,22 +386,23 @@ public final class ScalewayProvider {
             throw new ScalewayRequestException("access key is " + (accessKey == null ? "missing" : "malformed")
                     + ": expected 'SCW' followed by 17 upper-case letters or digits");
         }
-        return read(get("/iam/v1alpha1/api-keys/" + accessKey, Map.of()), ApiKey.class);
+        return read(get("iam.getApiKey", "/iam/v1alpha1/api-keys/" + accessKey), ApiKey.class);
     }
 
     /** An IAM application. */
     public Application getApplication(String applicationId) {
-        return read(get("/iam/v1alpha1/applications/" + id("application id", applicationId), Map.of()), Application.class);
+        return read(get("iam.getApplication", "/iam/v1alpha1/applications/" + id("application id", applicationId)),
+                Application.class);
     }
 
     /** An IAM user. */
     public User getUser(String userId) {
-        return read(get("/iam/v1alpha1/users/" + id("user id", userId), Map.of()), User.class);
+        return read(get("iam.getUser", "/iam/v1alpha1/users/" + id("user id", userId)), User.class);
     }
 
     /** An Account project. */
     public Project getProject(String projectId) {
-        return read(get("/account/v3/projects/" + id("project id", projectId), Map.of()), Project.class);
+        return read(get("account.getProject", "/account/v3/projects/" + id("project id", projectId)), Project.class);
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -388,19 +427,21 @@ public final class ScalewayProvider {
                        Function<T, String> failure, Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         RetryPolicy policy = transport.retryPolicy();
-        long deadline = policy.nanoClock().getAsLong() + timeout.toNanos();
+        long start = policy.nanoClock().getAsLong();
+        long budget = Durations.saturatedNanos(timeout);
         String lastState = null;
         while (true) {
             T value = fetch.get();
             lastState = state.apply(value);
-            if (done.test(value)) {
-                return value;
-            }
+            // Failure first: a volume in error with the new size has not been resized successfully.
             String failed = failure.apply(value);
             if (failed != null) {
                 throw new ScalewayWaitException(ScalewayWaitException.Reason.FAILED_STATE, failed, lastState, null);
             }
-            long left = deadline - policy.nanoClock().getAsLong();
+            if (done.test(value)) {
+                return value;
+            }
+            long left = budget - (policy.nanoClock().getAsLong() - start);
             if (left <= 0) {
                 throw new ScalewayWaitException(ScalewayWaitException.Reason.TIMED_OUT, "gave up waiting for " + what
                         + " after " + timeout + ": last state '" + lastState + "'; raise the timeout or check the "
@@ -412,7 +453,8 @@ public final class ScalewayProvider {
 
     private void waitGone(String what, Fetch<String> state, Duration timeout) {
         RetryPolicy policy = transport.retryPolicy();
-        long deadline = policy.nanoClock().getAsLong() + timeout.toNanos();
+        long start = policy.nanoClock().getAsLong();
+        long budget = Durations.saturatedNanos(timeout);
         String last = null;
         while (true) {
             try {
@@ -420,7 +462,7 @@ public final class ScalewayProvider {
             } catch (ScalewayException.NotFound gone) {
                 return;
             }
-            long left = deadline - policy.nanoClock().getAsLong();
+            long left = budget - (policy.nanoClock().getAsLong() - start);
             if (left <= 0) {
                 throw new ScalewayWaitException(ScalewayWaitException.Reason.TIMED_OUT, "gave up waiting for " + what
                         + " to be deleted after " + timeout + ": last state '" + last + "'", last, null);
@@ -438,7 +480,8 @@ public final class ScalewayProvider {
         }
     }
 
-    private <T> Paginated<T> blockList(String path, String field, Map<String, Object> filters, Class<T> type, int pageSize) {
+    private <T> Paginated<T> blockList(String operation, String path, String field, Map<String, Object> filters,
+                                       Class<T> type, int pageSize) {
         int size = pageSize(pageSize);
         JavaType listType = TYPES.constructCollectionType(List.class, type);
         return new Paginated<>(page -> {
@@ -446,14 +489,15 @@ public final class ScalewayProvider {
             query.put("page", Integer.toString(page));
             query.put("page_size", Integer.toString(size));
             query.putAll(filters);
-            Transport.Call call = call("GET", path, query, null, true);
-            Transport.Response response = transport.send(call, secretKey);
-            JsonNode root = transport.readTree(call, response);
-            List<T> items = root.has(field) && !root.get(field).isNull()
-                    ? transport.convert(call, response, root.get(field), listType) : new ArrayList<>();
-            long total = root.has("total_count") && root.get("total_count").canConvertToLong()
-                    ? root.get("total_count").asLong() : response.totalCount();
-            return new Page<>(page, items, total);
+            Transport.Call call = call(operation, "GET", path, query, null, true);
+            return transport.exchange(call, secretKey, response -> {
+                JsonNode root = transport.readTree(call, response);
+                List<T> items = root.has(field) && !root.get(field).isNull()
+                        ? transport.convert(call, response, root.get(field), listType) : new ArrayList<>();
+                long total = root.has("total_count") && root.get("total_count").canConvertToLong()
+                        ? root.get("total_count").asLong() : response.totalCount();
+                return new Page<>(page, items, total);
+            });
         }, size);
     }
 
@@ -464,44 +508,38 @@ public final class ScalewayProvider {
         return pageSize;
     }
 
-    private record Sent(Transport.Call call, Transport.Response response) {
+    private Transport.Call get(String operation, String path) {
+        return call(operation, "GET", path, Map.of(), null, true);
     }
 
-    private Sent get(String path, Map<String, ?> query) {
-        return send("GET", path, query, null, true);
+    private Transport.Call post(String operation, String path, Object body, boolean idempotent) {
+        return call(operation, "POST", path, Map.of(), body, idempotent);
     }
 
-    private Sent post(String path, Object body, boolean idempotent) {
-        return send("POST", path, Map.of(), body, idempotent);
+    private void delete(String operation, String path) {
+        transport.exchange(call(operation, "DELETE", path, Map.of(), null, true), secretKey, response -> null);
     }
 
-    private void delete(String path) {
-        send("DELETE", path, Map.of(), null, true);
+    private Transport.Call call(String operation, String method, String path, Map<String, ?> query, Object body,
+                                boolean idempotent) {
+        return new Transport.Call(operation, method, baseUrl, path, query, body, idempotent, tenant);
     }
 
-    private Sent send(String method, String path, Map<String, ?> query, Object body, boolean idempotent) {
-        Transport.Call call = call(method, path, query, body, idempotent);
-        return new Sent(call, transport.send(call, secretKey));
+    private <T> T read(Transport.Call call, Class<T> type) {
+        return transport.exchange(call, secretKey, response -> transport.read(call, response, Json.reader(type)));
     }
 
-    private Transport.Call call(String method, String path, Map<String, ?> query, Object body, boolean idempotent) {
-        return new Transport.Call(method, baseUrl, path, query, body, idempotent, tenant);
-    }
-
-    private <T> T read(Sent sent, Class<T> type) {
-        return transport.read(sent.call(), sent.response(), Json.reader(type));
-    }
-
-    private <T> T unwrap(Sent sent, String field, Class<T> type) {
-        JsonNode root = transport.readTree(sent.call(), sent.response());
-        JsonNode inner = root.get(field);
-        if (inner == null || !inner.isObject()) {
-            throw new ScalewayResponseException("Scaleway API answered " + sent.response().status() + " to "
-                    + sent.call().endpoint() + " without the expected '" + field + "' object (request id "
-                    + sent.response().requestId() + ")", sent.call().endpoint(), sent.response().status(),
-                    sent.response().requestId(), null);
-        }
-        return transport.convert(sent.call(), sent.response(), inner, TYPES.constructType(type));
+    private <T> T unwrap(Transport.Call call, String field, Class<T> type) {
+        return transport.exchange(call, secretKey, response -> {
+            JsonNode root = transport.readTree(call, response);
+            JsonNode inner = root.get(field);
+            if (inner == null || !inner.isObject()) {
+                throw new ScalewayResponseException("Scaleway API answered " + response.status() + " to "
+                        + call.endpoint() + " without the expected '" + field + "' object (request id "
+                        + response.requestId() + ")", call.endpoint(), response.status(), response.requestId(), null);
+            }
+            return transport.convert(call, response, inner, TYPES.constructType(type));
+        });
     }
 
     private String instance(String zone) {

@@ -10,13 +10,19 @@ import dev.providersettings.Secret;
 import dev.providersettings.SettingDefinition;
 import dev.providersettings.SettingRule;
 import dev.providersettings.scaleway.internal.CredentialProbe;
+import dev.providersettings.scaleway.internal.ResizeCoordinator;
 import dev.providersettings.scaleway.internal.Transport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -28,6 +34,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Each organization's client adds its own {@code X-Auth-Token}. {@link #close()} stops the transport; an injected
  * {@code HttpClient} is left to its owner.
  *
+ * <p>Where every organization's secret key is sent is host configuration: {@link Builder#baseUrl(String)} (default
+ * {@value ScalewaySettings#DEFAULT_API_URL}), https only unless the host calls
+ * {@link Builder#allowInsecureEndpoint(boolean)}. No organization setting can change it: the retired
+ * {@link ScalewaySettings#API_URL} is rejected on write and ignored (with one warning) where an old row still holds it.
+ *
  * <p>Registered for {@link java.util.ServiceLoader} with its defaults; build one with {@link #builder()} to change
  * the base URL, timeouts, retry policy or HTTP client.
  */
@@ -35,9 +46,15 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
     /** The provider code, {@code scaleway}. */
     public static final ProviderCode CODE = ProviderCode.of("scaleway");
 
+    private static final Logger LOG = LoggerFactory.getLogger(ScalewayProviderFactory.class);
     private static final String URL_REGEX = "https?://[A-Za-z0-9.\\-\\[\\]:]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/\\-]*)?";
-    private static final URI DEFAULT_BASE_URL = URI.create(ScalewaySettings.DEFAULT_API_URL);
+    /** Why {@link ScalewaySettings#API_URL} is refused, and what to do instead (used on write and in the warning). */
+    static final String API_URL_RETIRED = "is no longer a per-organization setting: an organization must not choose "
+            + "where its secret key is sent. Configure the endpoint once for the host with "
+            + "ScalewayProviderFactory.builder().baseUrl(...) and remove this key with "
+            + "SettingsUpdate.builder().remove(\"SCALEWAY_API_URL\")";
 
+    @SuppressWarnings("deprecation") // declares the retired API_URL to refuse it with a useful message
     private static final List<SettingDefinition> SETTINGS = List.of(
             SettingDefinition.text(ScalewaySettings.PROJECT_ID).required().rule(SettingRule.uuid())
                     .description("Scaleway project where resources are created (UUID)")
@@ -60,16 +77,18 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
                     .rule(SettingRule.oneOf(ScalewaySettings.ZONES.toArray(String[]::new)))
                     .description("zone used when a call names none")
                     .environment("SCALEWAY_DEFAULT_ZONE", "SCW_DEFAULT_ZONE"),
+            // Retired: still declared only so that a write is refused with the fix in the message and an old stored
+            // row reaches create(), which ignores it with a warning, instead of being dropped without a word.
             SettingDefinition.text(ScalewaySettings.API_URL)
-                    .defaultValue(ScalewaySettings.DEFAULT_API_URL)
-                    .rule(SettingRule.matches(URL_REGEX, "an http(s) URL such as https://api.scaleway.com"))
-                    .description("Scaleway API base URL (point it at a fake API in tests)")
-                    .environment("SCALEWAY_API_URL", "SCW_API_URL"));
+                    .rule(value -> Optional.of(API_URL_RETIRED))
+                    .description("retired: the API endpoint is host configuration (ScalewayProviderFactory.builder()"
+                            + ".baseUrl); writes are rejected, stored values ignored"));
 
     private final Transport transport;
-    private final URI baseUrlOverride;
+    private final URI baseUrl;
     private final Options options;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean retiredUrlWarned = new AtomicBoolean();
 
     /** A factory with the defaults (used by {@link java.util.ServiceLoader}). */
     public ScalewayProviderFactory() {
@@ -77,10 +96,10 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
     }
 
     private ScalewayProviderFactory(Builder b) {
-        this.baseUrlOverride = b.baseUrl;
-        this.options = new Options(b.pollInterval, b.resizeTimeout, b.blockApiVersion);
+        this.baseUrl = b.baseUrl;
+        this.options = new Options(b.pollInterval, b.resizeTimeout, b.blockApiVersion, new ResizeCoordinator());
         this.transport = new Transport(b.httpClient, b.connectTimeout, b.requestTimeout, b.retryPolicy,
-                "provider-settings-scaleway/0.1");
+                "provider-settings-scaleway/0.1", b.callListener);
     }
 
     public static Builder builder() {
@@ -108,6 +127,7 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
     }
 
     @Override
+    @SuppressWarnings("deprecation") // reads the retired API_URL only to warn that it is ignored
     public ScalewayProvider create(ProviderSettings settings) {
         if (closed.get()) {
             throw new ConfigurationException("ScalewayProviderFactory is closed: create providers from an open "
@@ -124,16 +144,14 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
         UUID organization = settings.optionalText(ScalewaySettings.ORGANIZATION_ID)
                 .map(v -> uuid(settings, ScalewaySettings.ORGANIZATION_ID, v)).orElse(null);
         String zone = settings.optionalText(ScalewaySettings.DEFAULT_ZONE).orElse(ScalewaySettings.DEFAULT_ZONE_VALUE);
-        URI baseUrl = baseUrlOverride;
-        if (baseUrl == null) {
-            String url = settings.optionalText(ScalewaySettings.API_URL).orElse(ScalewaySettings.DEFAULT_API_URL);
-            if (!url.matches(URL_REGEX)) {
-                throw new ProviderCreationException("setting " + ScalewaySettings.API_URL + " of organization "
-                        + settings.organization() + " is not an http(s) URL: use e.g. " + ScalewaySettings.DEFAULT_API_URL, null);
-            }
-            // One URI for the default URL, shared by every client: a parsed URI is ~240 bytes per cached client.
-            baseUrl = url.equals(ScalewaySettings.DEFAULT_API_URL) ? DEFAULT_BASE_URL : URI.create(url);
+        if (settings.has(ScalewaySettings.API_URL) && retiredUrlWarned.compareAndSet(false, true)) {
+            // Written by a version that still accepted it. Never used: the value is not even read. Once per factory,
+            // because it is the same fix for every organization and the cache rebuilds clients often.
+            LOG.warn("setting {} stored for organization {} (and maybe others) is ignored: it {}; this factory sends "
+                    + "every organization's requests to {}", ScalewaySettings.API_URL, settings.organization(),
+                    API_URL_RETIRED, baseUrl);
         }
+        // One URI shared by every client: a parsed URI is ~240 bytes per cached client.
         return new ScalewayProvider(settings.organization(), project, secret, accessKey, organization, zone, baseUrl,
                 transport, options);
     }
@@ -179,17 +197,23 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
 
     @Override
     public String toString() {
-        return "ScalewayProviderFactory[baseUrl=" + (baseUrlOverride == null ? "per settings" : baseUrlOverride)
+        return "ScalewayProviderFactory[baseUrl=" + baseUrl
                 + ", " + transport.retryPolicy() + ", closed=" + closed.get() + "]";
     }
 
-    /** Per-factory behaviour handed to every client. */
-    record Options(Duration pollInterval, Duration resizeTimeout, String blockApiVersion) {
+    /** Per-factory behaviour handed to every client; {@code resizes} is shared so clients of one factory coordinate. */
+    record Options(Duration pollInterval, Duration resizeTimeout, String blockApiVersion, ResizeCoordinator resizes) {
+    }
+
+    /** The API base URL every organization's requests go to. */
+    public URI baseUrl() {
+        return baseUrl;
     }
 
     /** Builds a {@link ScalewayProviderFactory}. */
     public static final class Builder {
-        private URI baseUrl;
+        private URI baseUrl = URI.create(ScalewaySettings.DEFAULT_API_URL);
+        private boolean allowInsecureEndpoint;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration requestTimeout = Duration.ofSeconds(30);
         private RetryPolicy retryPolicy = RetryPolicy.defaults();
@@ -197,18 +221,35 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
         private Duration pollInterval = Duration.ofSeconds(2);
         private Duration resizeTimeout = Duration.ofMinutes(5);
         private String blockApiVersion = "v1";
+        private ScalewayCallListener callListener;
 
         private Builder() {
         }
 
-        /** A base URL for every organization, overriding {@code SCALEWAY_API_URL} (e.g. a fake API's URL). */
+        /**
+         * The API base URL for every organization (default {@value ScalewaySettings#DEFAULT_API_URL}): a private
+         * gateway, or a fake API in tests. Must be https unless {@link #allowInsecureEndpoint(boolean)} is set; no
+         * user information, query or fragment. Checked again by {@link #build()}.
+         */
         public Builder baseUrl(String value) {
             Objects.requireNonNull(value, "baseUrl");
             if (!value.matches(URL_REGEX)) {
-                throw new ConfigurationException("ScalewayProviderFactory baseUrl is not an http(s) URL: use e.g. "
+                throw new ConfigurationException("ScalewayProviderFactory baseUrl is not an https URL of the form "
+                        + "https://host[:port][/path] (no user, query or fragment): use e.g. "
                         + ScalewaySettings.DEFAULT_API_URL);
             }
             this.baseUrl = URI.create(value);
+            return this;
+        }
+
+        /**
+         * Whether {@link #baseUrl(String)} may be plain {@code http://} (default false). Only for a fake API or a
+         * local stub in tests: every organization's secret key travels in the {@code X-Auth-Token} header, which
+         * plain http sends unencrypted. A plain URL to a host that is not a loopback address is logged as a warning
+         * when the factory is built.
+         */
+        public Builder allowInsecureEndpoint(boolean value) {
+            this.allowInsecureEndpoint = value;
             return this;
         }
 
@@ -248,6 +289,16 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
             return this;
         }
 
+        /**
+         * Told about every finished API call of every organization (operation, status, attempts, 429s, duration),
+         * e.g. to feed metrics. Default: none. It runs on the calling thread, so it must be fast; an exception it
+         * throws is caught and logged once, never changing the call's outcome.
+         */
+        public Builder callListener(ScalewayCallListener value) {
+            this.callListener = Objects.requireNonNull(value, "callListener");
+            return this;
+        }
+
         /** The Block Storage API version path, {@code v1} (default) or {@code v1alpha1} (same shapes). */
         public Builder blockApiVersion(String value) {
             if (!"v1".equals(value) && !"v1alpha1".equals(value)) {
@@ -257,8 +308,45 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
             return this;
         }
 
+        /**
+         * Builds the factory.
+         *
+         * @throws ConfigurationException if the base URL is plain http and {@link #allowInsecureEndpoint(boolean)}
+         *                                was not set
+         */
         public ScalewayProviderFactory build() {
+            if ("http".equalsIgnoreCase(baseUrl.getScheme())) {
+                if (!allowInsecureEndpoint) {
+                    throw new ConfigurationException("ScalewayProviderFactory baseUrl " + baseUrl + " is plain http: "
+                            + "every organization's secret key would be sent unencrypted. Use an https URL such as "
+                            + ScalewaySettings.DEFAULT_API_URL + ", or call allowInsecureEndpoint(true) for a fake API "
+                            + "or local stub in tests");
+                }
+                if (!isLoopback(baseUrl.getHost())) {
+                    LOG.warn("ScalewayProviderFactory baseUrl {} is plain http to a host that is not a loopback "
+                            + "address: secret keys cross the network unencrypted (allowInsecureEndpoint(true))", baseUrl);
+                }
+            }
             return new ScalewayProviderFactory(this);
+        }
+
+        private static boolean isLoopback(String host) {
+            if (host == null) {
+                return false;
+            }
+            if ("localhost".equalsIgnoreCase(host)) {
+                return true;
+            }
+            String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            // Only literal addresses: a name is not resolved here (no DNS look-up while building a factory).
+            if (!literal.matches("[0-9.]+|[0-9A-Fa-f:]+")) {
+                return false;
+            }
+            try {
+                return InetAddress.getByName(literal).isLoopbackAddress();
+            } catch (UnknownHostException e) {
+                return false;
+            }
         }
 
         private static Duration positive(String name, Duration value) {

@@ -18,12 +18,21 @@ public final class ScalewaySettings {
     public static final String ORGANIZATION_ID = "SCALEWAY_ORGANIZATION_ID";
     /** The zone used when a call does not name one (default {@value #DEFAULT_ZONE_VALUE}). */
     public static final String DEFAULT_ZONE = "SCALEWAY_DEFAULT_ZONE";
-    /** The API base URL (default {@value #DEFAULT_API_URL}); point it at a fake API in tests and examples. */
+    /**
+     * Retired: the API base URL used to be a per-organization setting, which let anyone allowed to write settings
+     * send the organization's secret key to a host of their choice. The endpoint is now host configuration,
+     * {@code ScalewayProviderFactory.builder().baseUrl(...)}. Writing this key is rejected with
+     * {@link dev.providersettings.InvalidSettingException}; a value stored by an older version is ignored, with one
+     * warning per factory naming the key. Remove it with {@code SettingsUpdate.builder().remove(API_URL)}.
+     *
+     * @deprecated configure {@code ScalewayProviderFactory.Builder#baseUrl(String)} instead
+     */
+    @Deprecated
     public static final String API_URL = "SCALEWAY_API_URL";
 
     /** The default of {@link #DEFAULT_ZONE}. */
     public static final String DEFAULT_ZONE_VALUE = "fr-par-1";
-    /** The default of {@link #API_URL}. */
+    /** The default API base URL of {@code ScalewayProviderFactory}. */
     public static final String DEFAULT_API_URL = "https://api.scaleway.com";
 
     /** The zones the API serves (region = first two segments). */

@@ -60,7 +60,7 @@ class CassetteReplayTest {
     }
 
     private static ScalewayProviderFactory factory(StubServer stub, String blockVersion) {
-        return ScalewayProviderFactory.builder().baseUrl(stub.baseUrl()).blockApiVersion(blockVersion)
+        return ScalewayProviderFactory.builder().baseUrl(stub.baseUrl()).allowInsecureEndpoint(true).blockApiVersion(blockVersion)
                 .retryPolicy(RetryPolicy.none()).pollInterval(Duration.ofMillis(1)).build();
     }
 

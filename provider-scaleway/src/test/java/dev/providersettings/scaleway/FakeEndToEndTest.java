@@ -58,8 +58,10 @@ class FakeEndToEndTest {
         fake.addUserApiKey(AK_A_USER, SK_A_USER, ORG_A, ORG_A);
         fake.addApiKey(AK_B, SK_B, ORG_B, ORG_B);
         fake.addApiKey(AK_NOIAM, SK_NOIAM, ORG_A, ORG_A).iamReadAllowed(AK_NOIAM, false);
-        factory = ScalewayProviderFactory.builder().baseUrl(fake.baseUrl())
-                .retryPolicy(RetryPolicy.builder().baseDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(50)).build())
+        factory = ScalewayProviderFactory.builder().baseUrl(fake.baseUrl()).allowInsecureEndpoint(true)
+                .retryPolicy(RetryPolicy.builder().baseDelay(Duration.ofMillis(5)).maxDelay(Duration.ofMillis(50))
+                        .throttledBaseDelay(Duration.ofMillis(5)).throttledMaxDelay(Duration.ofMillis(50))
+                        .maxThrottledAttempts(4).build())
                 .requestTimeout(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20)).build();
     }
 
@@ -143,7 +145,7 @@ class FakeEndToEndTest {
         a.serverAction(ZONE, s.id(), ServerAction.POWERON);
         // An action while the server is starting answers transient_state; the client waits and retries it.
         RetryPolicy patient = RetryPolicy.builder().transientStateDelay(Duration.ofMillis(100)).maxAttempts(6).build();
-        try (ScalewayProviderFactory f = ScalewayProviderFactory.builder().baseUrl(fake.baseUrl()).retryPolicy(patient)
+        try (ScalewayProviderFactory f = ScalewayProviderFactory.builder().baseUrl(fake.baseUrl()).allowInsecureEndpoint(true).retryPolicy(patient)
                 .pollInterval(Duration.ofMillis(20)).build()) {
             ScalewayProvider p = f.create(settings(SK_A, AK_A, ORG_A, ORG_A));
             fake.clearRequests();
@@ -354,7 +356,7 @@ class FakeEndToEndTest {
         assertThatThrownBy(() -> a.getVolume(ZONE, v.id())).isInstanceOf(ScalewayResponseException.class)
                 .hasMessageContaining("GET /block/v1/zones/fr-par-1/volumes/" + v.id());
 
-        try (ScalewayProviderFactory impatient = ScalewayProviderFactory.builder().baseUrl(fake.baseUrl())
+        try (ScalewayProviderFactory impatient = ScalewayProviderFactory.builder().baseUrl(fake.baseUrl()).allowInsecureEndpoint(true)
                 .requestTimeout(Duration.ofMillis(200)).retryPolicy(RetryPolicy.none()).build()) {
             fake.faults().slow(Duration.ofMillis(1000), 1);
             ScalewayProvider p = impatient.create(settings(SK_A, AK_A, ORG_A, ORG_A));

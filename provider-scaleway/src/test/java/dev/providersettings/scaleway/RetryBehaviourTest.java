@@ -54,13 +54,33 @@ class RetryBehaviourTest {
 
     @Test
     void attemptsAreBoundedByMaxAttempts() {
-        stub = new StubServer(r -> StubServer.Answer.rateLimited());
+        stub = new StubServer(r -> StubServer.Answer.empty(503));
         ScalewayProvider p = provider();
+        assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID))
+                .isInstanceOf(ScalewayException.ServerError.class)
+                .satisfies(e -> assertThat(((ScalewayException) e).requestId()).isEqualTo("req-503"));
+        assertThat(stub.received()).hasSize(4);
+        assertThat(time.sleeps()).hasSize(3);
+    }
+
+    @Test
+    void throttledAttemptsAreBoundedByTheirOwnCountWhenSetAndDoNotUseUpTheOthers() {
+        stub = new StubServer(r -> StubServer.Answer.rateLimited());
+        ScalewayProvider p = provider(TestSupport.fakeTimePolicy(time).maxThrottledAttempts(6).build());
         assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID))
                 .isInstanceOf(ScalewayException.RateLimited.class)
                 .satisfies(e -> assertThat(((ScalewayException) e).requestId()).isEqualTo("req-429"));
-        assertThat(stub.received()).hasSize(4);
-        assertThat(time.sleeps()).hasSize(3);
+        assertThat(stub.received()).hasSize(6);
+
+        // 5 x 429 then 3 x 503 then success: 429s do not count against maxAttempts (4).
+        AtomicInteger n = new AtomicInteger();
+        stub.handler(r -> {
+            int i = n.incrementAndGet();
+            return i <= 5 ? StubServer.Answer.rateLimited() : i <= 8 ? StubServer.Answer.empty(503)
+                    : StubServer.Answer.json(200, VOLUME);
+        });
+        assertThat(p.getVolume("fr-par-1", VOLUME_ID).id()).isEqualTo(VOLUME_ID);
+        assertThat(n.get()).isEqualTo(9);
     }
 
     @Test
@@ -93,7 +113,7 @@ class RetryBehaviourTest {
     @Test
     void createIsNotRetriedAfterATimeoutButAGetIs() {
         stub = new StubServer(r -> StubServer.Answer.json(201, SERVER).delayed(1500));
-        factory = ScalewayProviderFactory.builder().baseUrl(stub.baseUrl())
+        factory = ScalewayProviderFactory.builder().baseUrl(stub.baseUrl()).allowInsecureEndpoint(true)
                 .retryPolicy(TestSupport.fakeTimePolicy(time).maxAttempts(2).build())
                 .requestTimeout(Duration.ofMillis(300)).build();
         ScalewayProvider p = factory.create(TestSupport.settings());
@@ -122,7 +142,7 @@ class RetryBehaviourTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        factory = ScalewayProviderFactory.builder().baseUrl("http://127.0.0.1:" + port)
+        factory = ScalewayProviderFactory.builder().baseUrl("http://127.0.0.1:" + port).allowInsecureEndpoint(true)
                 .retryPolicy(TestSupport.fakeTimePolicy(time).build()).connectTimeout(Duration.ofSeconds(2)).build();
         ScalewayProvider p = factory.create(TestSupport.settings());
         assertThatThrownBy(() -> p.createVolume("fr-par-1", CreateVolumeRequest.empty("v", 10_000_000_000L)))

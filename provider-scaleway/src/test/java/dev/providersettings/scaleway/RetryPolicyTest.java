@@ -44,26 +44,56 @@ class RetryPolicyTest {
 
     @Test
     void exponentialDelaysAreCappedAndTransientStateWaitsLonger() {
-        ScalewayException limited = error(429, "");
-        assertThat(policy.delayBeforeRetry(1, limited)).isEqualTo(Duration.ofMillis(100));
-        assertThat(policy.delayBeforeRetry(2, limited)).isEqualTo(Duration.ofMillis(200));
-        assertThat(policy.delayBeforeRetry(3, limited)).isEqualTo(Duration.ofMillis(400));
-        assertThat(policy.delayBeforeRetry(5, limited)).isEqualTo(Duration.ofSeconds(1));
-        assertThat(policy.delayBeforeRetry(80, limited)).isEqualTo(Duration.ofSeconds(1));
+        ScalewayException unavailable = error(503, "");
+        assertThat(policy.delayBeforeRetry(1, unavailable)).isEqualTo(Duration.ofMillis(100));
+        assertThat(policy.delayBeforeRetry(2, unavailable)).isEqualTo(Duration.ofMillis(200));
+        assertThat(policy.delayBeforeRetry(3, unavailable)).isEqualTo(Duration.ofMillis(400));
+        assertThat(policy.delayBeforeRetry(5, unavailable)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(policy.delayBeforeRetry(80, unavailable)).isEqualTo(Duration.ofSeconds(1));
         ScalewayException busy = error(409, "{\"type\":\"transient_state\"}");
         assertThat(policy.delayBeforeRetry(1, busy)).isEqualTo(Duration.ofMillis(300));
         assertThat(policy.delayBeforeRetry(2, busy)).isEqualTo(Duration.ofMillis(600));
     }
 
     @Test
-    void fullJitterStaysWithinTheCap() {
-        RetryPolicy jittered = policy.toBuilder().jitter(true).build();
+    void throttlingHasItsOwnLargerDelays() {
         ScalewayException limited = error(429, "");
+        // The defaults (jitter off to read the caps): 1 s doubling to 10 s.
+        RetryPolicy defaults = RetryPolicy.defaults().toBuilder().jitter(false).build();
+        assertThat(defaults.delayBeforeRetry(1, limited)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(defaults.delayBeforeRetry(2, limited)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(defaults.delayBeforeRetry(4, limited)).isEqualTo(Duration.ofSeconds(8));
+        assertThat(defaults.delayBeforeRetry(5, limited)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.delayBeforeRetry(1000, limited)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(defaults.delayBeforeRetry(1, error(503, ""))).isEqualTo(Duration.ofMillis(500));
+        assertThat(RetryPolicy.defaults().maxThrottledAttempts()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(RetryPolicy.defaults().totalBudget()).isEqualTo(Duration.ofMinutes(2));
+        // The worst case of the default jitter still fits 8 consecutive 429s (9 attempts) in the budget, with room.
+        Duration worst = Duration.ZERO;
+        for (int retry = 1; retry <= 8; retry++) {
+            worst = worst.plus(defaults.delayBeforeRetry(retry, limited));
+        }
+        assertThat(worst).isEqualTo(Duration.ofSeconds(55)).isLessThan(RetryPolicy.defaults().totalBudget());
+    }
+
+    @Test
+    void fullJitterStaysWithinTheCapAndThrottlingNeverRetriesAtOnce() {
+        RetryPolicy jittered = policy.toBuilder().jitter(true).build();
+        ScalewayException unavailable = error(503, "");
         boolean sawDifferent = false;
-        Duration first = jittered.delayBeforeRetry(3, limited);
+        Duration first = jittered.delayBeforeRetry(3, unavailable);
         for (int i = 0; i < 200; i++) {
-            Duration d = jittered.delayBeforeRetry(3, limited);
+            Duration d = jittered.delayBeforeRetry(3, unavailable);
             assertThat(d).isBetween(Duration.ZERO, Duration.ofMillis(400));
+            sawDifferent |= !d.equals(first);
+        }
+        assertThat(sawDifferent).isTrue();
+        ScalewayException limited = error(429, "");
+        sawDifferent = false;
+        first = RetryPolicy.defaults().delayBeforeRetry(3, limited);
+        for (int i = 0; i < 200; i++) {
+            Duration d = RetryPolicy.defaults().delayBeforeRetry(3, limited);
+            assertThat(d).isBetween(Duration.ofSeconds(2), Duration.ofSeconds(4));   // equal jitter of 4 s
             sawDifferent |= !d.equals(first);
         }
         assertThat(sawDifferent).isTrue();
@@ -73,6 +103,12 @@ class RetryPolicyTest {
     void retryAfterIsHonoured() {
         ScalewayException limited = ErrorMapper.toException(ErrorMapper.parse(429, "r", null, "3", new byte[0]), "GET /x");
         assertThat(policy.delayBeforeRetry(1, limited)).isEqualTo(Duration.ofSeconds(3));
+        for (String huge : new String[] {"1000000000000000", "9223372036854775807", "Fri, 31 Dec 9999 23:59:59 GMT"}) {
+            ScalewayException e = ErrorMapper.toException(ErrorMapper.parse(429, "r", null, huge, new byte[0]), "GET /x");
+            Duration d = policy.delayBeforeRetry(1, e);
+            assertThat(d).as(huge).isEqualTo(RetryPolicy.MAX_RETRY_AFTER);
+            assertThat(d.toNanos()).isPositive();   // no overflow
+        }
     }
 
     @Test
@@ -85,5 +121,12 @@ class RetryPolicyTest {
                 .isInstanceOf(ScalewayRequestException.class).hasMessageContaining("maxDelay");
         assertThat(RetryPolicy.defaults().maxAttempts()).isEqualTo(4);
         assertThat(RetryPolicy.none().maxAttempts()).isEqualTo(1);
+        assertThat(RetryPolicy.none().maxThrottledAttempts()).isEqualTo(1);
+        assertThatThrownBy(() -> RetryPolicy.builder().maxThrottledAttempts(0)).isInstanceOf(ScalewayRequestException.class)
+                .hasMessageContaining("maxThrottledAttempts");
+        assertThatThrownBy(() -> RetryPolicy.builder().throttledBaseDelay(Duration.ofSeconds(20)).build())
+                .isInstanceOf(ScalewayRequestException.class).hasMessageContaining("throttledMaxDelay");
+        assertThatThrownBy(() -> RetryPolicy.builder().totalBudget(Duration.ofSeconds(Long.MAX_VALUE)))
+                .isInstanceOf(ScalewayRequestException.class).hasMessageContaining("totalBudget");
     }
 }

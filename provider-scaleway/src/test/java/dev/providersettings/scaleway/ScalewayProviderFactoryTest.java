@@ -11,6 +11,7 @@ import dev.providersettings.SettingType;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpClient;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.UUID;
@@ -19,6 +20,7 @@ import java.util.stream.Collectors;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+@SuppressWarnings("deprecation") // checks how the retired ScalewaySettings.API_URL is handled
 class ScalewayProviderFactoryTest {
 
     @Test
@@ -63,8 +65,14 @@ class ScalewayProviderFactoryTest {
             assertThat(zone.defaultValue()).isEqualTo("fr-par-1");
             assertThat(zone.rule().check("nl-ams-3")).isEmpty();
             assertThat(zone.rule().check("mars-1")).isPresent();
-            assertThat(byKey.get(ScalewaySettings.API_URL).rule().check("ftp://x")).isPresent();
-            assertThat(byKey.get(ScalewaySettings.API_URL).rule().check("http://127.0.0.1:8080")).isEmpty();
+            // Retired: declared only to refuse every value with the fix; never seeded from the environment.
+            SettingDefinition url = byKey.get(ScalewaySettings.API_URL);
+            assertThat(url.rule().check("https://api.scaleway.com")).get().asString()
+                    .contains("no longer a per-organization setting", "baseUrl", "remove");
+            assertThat(url.rule().check("http://127.0.0.1:8080")).isPresent();
+            assertThat(url.environmentNames()).isEmpty();
+            assertThat(url.defaultValue()).isNull();
+            assertThat(url.isRequired()).isFalse();
         }
     }
 
@@ -87,21 +95,46 @@ class ScalewayProviderFactoryTest {
     }
 
     @Test
-    void zoneAndUrlFromSettingsAndBuilderOverride() {
+    void zoneFromSettingsUrlOnlyFromTheFactory() {
         ProviderSettings s = ProviderSettings.of(OrganizationId.random(), ScalewayProviderFactory.CODE, Map.of(
                 ScalewaySettings.PROJECT_ID, TestSupport.PROJECT.toString(),
                 ScalewaySettings.SECRET_KEY, Secret.of(TestSupport.SECRET),
                 ScalewaySettings.DEFAULT_ZONE, "nl-ams-1",
-                ScalewaySettings.API_URL, "http://127.0.0.1:9999"));
+                ScalewaySettings.API_URL, "http://127.0.0.1:9999"));   // as stored by an older version
         try (ScalewayProviderFactory f = new ScalewayProviderFactory()) {
             ScalewayProvider p = f.create(s);
             assertThat(p.defaultZone()).isEqualTo("nl-ams-1");
-            assertThat(p.baseUrl().toString()).isEqualTo("http://127.0.0.1:9999");
+            assertThat(p.baseUrl().toString()).isEqualTo("https://api.scaleway.com");
+            assertThat(f.baseUrl()).isSameAs(p.baseUrl());
             assertThat(p.organizationId()).isEmpty();
             assertThat(p.accessKey()).isEmpty();
         }
-        try (ScalewayProviderFactory f = ScalewayProviderFactory.builder().baseUrl("http://localhost:1234").build()) {
+        try (ScalewayProviderFactory f = ScalewayProviderFactory.builder().baseUrl("https://scw-gateway.internal:8443/scw")
+                .build()) {
+            assertThat(f.create(s).baseUrl().toString()).isEqualTo("https://scw-gateway.internal:8443/scw");
+        }
+        try (ScalewayProviderFactory f = ScalewayProviderFactory.builder().baseUrl("http://localhost:1234")
+                .allowInsecureEndpoint(true).build()) {
             assertThat(f.create(s).baseUrl().toString()).isEqualTo("http://localhost:1234");
+        }
+    }
+
+    @Test
+    void plainHttpNeedsAnExplicitOptIn() {
+        for (String url : List.of("http://127.0.0.1:8080", "http://localhost:1", "http://scw-proxy.example")) {
+            assertThatThrownBy(() -> ScalewayProviderFactory.builder().baseUrl(url).build())
+                    .isInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("plain http").hasMessageContaining("allowInsecureEndpoint(true)");
+            try (ScalewayProviderFactory f = ScalewayProviderFactory.builder().baseUrl(url).allowInsecureEndpoint(true)
+                    .build()) {
+                assertThat(f.baseUrl().toString()).isEqualTo(url);
+            }
+        }
+        // The opt-in does not make other schemes or URLs with credentials, queries or fragments acceptable.
+        for (String url : List.of("ftp://api.scaleway.com", "https://user:pw@api.scaleway.com",
+                "https://api.scaleway.com?x=1", "https://api.scaleway.com#f", "file:///etc/passwd", "api.scaleway.com")) {
+            assertThatThrownBy(() -> ScalewayProviderFactory.builder().allowInsecureEndpoint(true).baseUrl(url))
+                    .as(url).isInstanceOf(ConfigurationException.class).hasMessageNotContaining("pw");
         }
     }
 

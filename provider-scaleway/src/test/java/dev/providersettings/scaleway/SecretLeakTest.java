@@ -64,7 +64,7 @@ class SecretLeakTest {
                 texts.add(stackTrace(e));
             }
             // Transport failure (unreachable port).
-            try (ScalewayProviderFactory dead = ScalewayProviderFactory.builder().baseUrl("http://127.0.0.1:1")
+            try (ScalewayProviderFactory dead = ScalewayProviderFactory.builder().baseUrl("http://127.0.0.1:1").allowInsecureEndpoint(true)
                     .retryPolicy(RetryPolicy.none()).build()) {
                 try {
                     dead.create(TestSupport.settings(OrganizationId.random(), SECRET, null, null, TestSupport.PROJECT))

@@ -62,11 +62,12 @@ final class TestSupport {
     /** A retry policy on fake time, no jitter. */
     static RetryPolicy.Builder fakeTimePolicy(FakeTime time) {
         return RetryPolicy.builder().sleeper(time).nanoClock(time::now).jitter(false)
-                .baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(5)).transientStateDelay(Duration.ofSeconds(1));
+                .baseDelay(Duration.ofMillis(100)).maxDelay(Duration.ofSeconds(5)).transientStateDelay(Duration.ofSeconds(1))
+                .throttledBaseDelay(Duration.ofMillis(100)).throttledMaxDelay(Duration.ofSeconds(5));
     }
 
     static ScalewayProviderFactory factory(StubServer stub, RetryPolicy policy) {
-        return ScalewayProviderFactory.builder().baseUrl(stub.baseUrl()).retryPolicy(policy)
+        return ScalewayProviderFactory.builder().baseUrl(stub.baseUrl()).allowInsecureEndpoint(true).retryPolicy(policy)
                 .requestTimeout(Duration.ofSeconds(5)).connectTimeout(Duration.ofSeconds(2))
                 .pollInterval(Duration.ofMillis(10)).build();
     }

@@ -49,7 +49,7 @@ class WaitTest {
     void resizeThatNeverFinishesTimesOutWithinItsBound() {
         TestSupport.FakeTime time = new TestSupport.FakeTime();
         try (StubServer stub = stub(volume(20_000_000_000L, "updating"));
-             ScalewayProviderFactory f = ScalewayProviderFactory.builder().baseUrl(stub.baseUrl())
+             ScalewayProviderFactory f = ScalewayProviderFactory.builder().baseUrl(stub.baseUrl()).allowInsecureEndpoint(true)
                      .retryPolicy(TestSupport.fakeTimePolicy(time).build()).pollInterval(Duration.ofSeconds(2))
                      .resizeTimeout(Duration.ofSeconds(10)).build()) {
             ScalewayProvider p = f.create(TestSupport.settings());

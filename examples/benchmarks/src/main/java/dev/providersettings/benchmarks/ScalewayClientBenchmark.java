@@ -57,7 +57,7 @@ public class ScalewayClientBenchmark {
         String secret = UUID.randomUUID().toString();
         String accessKey = "SCWBENCH000000000001";
         fake.addApiKey(accessKey, secret, scwOrg, scwOrg);
-        factory = ScalewayProviderFactory.builder().baseUrl(fake.baseUrl()).build();
+        factory = ScalewayProviderFactory.builder().baseUrl(fake.baseUrl()).allowInsecureEndpoint(true).build();
         provider = factory.create(ProviderSettings.of(OrganizationId.random(), ScalewayProviderFactory.CODE, Map.of(
                 ScalewaySettings.PROJECT_ID, scwOrg.toString(),
                 ScalewaySettings.SECRET_KEY, Secret.of(secret),

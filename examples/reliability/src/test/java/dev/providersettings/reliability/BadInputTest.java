@@ -104,7 +104,7 @@ class BadInputTest {
         store = db.storeBuilder().build();
         manager = ProviderManager.builder().store(store)
                 .registry(ProviderRegistry.builder()
-                        .register(ScalewayProviderFactory.builder().baseUrl(infrastructure.scalewayUrl()).build())
+                        .register(ScalewayProviderFactory.builder().baseUrl(infrastructure.scalewayUrl()).allowInsecureEndpoint(true).build())
                         .register(new TestProviderFactory()).build())
                 .cipher(TestKeys.cipher()).build();
         List<OrganizationId> orgs = db.createOrganizations(3);
@@ -360,7 +360,7 @@ class BadInputTest {
                         () -> SettingsUpdate.builder().set(ScalewaySettings.PROJECT_ID, null)),
                 lib("SettingsUpdate same key twice", InvalidSettingException.class, "twice",
                         () -> SettingsUpdate.builder().set("KEY", "a").set("KEY", "b")),
-                lib("SettingsUpdate negative expected version", InvalidSettingException.class, "versions start at 1",
+                lib("SettingsUpdate negative expected version", InvalidSettingException.class, "versions are positive",
                         () -> SettingsUpdate.builder().set("KEY", "a").expectVersion("KEY", -1)),
                 lib("Secret.of(empty)", InvalidSettingException.class, "empty", () -> Secret.of("")),
                 // seeding

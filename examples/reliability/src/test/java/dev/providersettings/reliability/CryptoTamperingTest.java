@@ -103,7 +103,7 @@ class CryptoTamperingTest {
         return ProviderManager.builder()
                 .store(store)
                 .registry(ProviderRegistry.builder()
-                        .register(ScalewayProviderFactory.builder().baseUrl("http://127.0.0.1:9")
+                        .register(ScalewayProviderFactory.builder().baseUrl("http://127.0.0.1:9").allowInsecureEndpoint(true)
                                 .retryPolicy(RetryPolicy.none()).build())
                         .register(new TestProviderFactory())
                         .register(new DualSecretFactory())

@@ -62,7 +62,7 @@ class DatabaseFaultsTest {
     Path dataDirectory;
 
     private static ScalewayProviderFactory scaleway() {
-        return ScalewayProviderFactory.builder().baseUrl("http://127.0.0.1:9").retryPolicy(RetryPolicy.none()).build();
+        return ScalewayProviderFactory.builder().baseUrl("http://127.0.0.1:9").allowInsecureEndpoint(true).retryPolicy(RetryPolicy.none()).build();
     }
 
     private static ProviderManager manager(PostgresCredentialStore store, Duration ttl, Duration staleIfError,

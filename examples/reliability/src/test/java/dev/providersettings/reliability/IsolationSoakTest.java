@@ -331,7 +331,7 @@ class IsolationSoakTest {
 
     private static ScalewayProviderFactory scaleway() {
         // No call reaches the API in this suite: clients are only created and inspected.
-        return ScalewayProviderFactory.builder().baseUrl("http://127.0.0.1:9").retryPolicy(RetryPolicy.none()).build();
+        return ScalewayProviderFactory.builder().baseUrl("http://127.0.0.1:9").allowInsecureEndpoint(true).retryPolicy(RetryPolicy.none()).build();
     }
 
     private static PostgresCredentialStore store(HikariDataSource pool) {

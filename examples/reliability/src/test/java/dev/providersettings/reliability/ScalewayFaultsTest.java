@@ -84,11 +84,14 @@ class ScalewayFaultsTest {
         fake = FakeScaleway.builder().resizeDelay(Duration.ofMillis(50)).volumeCreateDelay(Duration.ofMillis(20))
                 .build().start();
         factory = ScalewayProviderFactory.builder()
-                .baseUrl(fake.baseUrl())
+                .baseUrl(fake.baseUrl()).allowInsecureEndpoint(true)
                 .connectTimeout(Duration.ofSeconds(2))
                 .requestTimeout(Duration.ofSeconds(3))
+                // 429s bounded by a count here (the default bounds them by the 2-minute budget) to test both sides
                 .retryPolicy(RetryPolicy.builder().maxAttempts(4).baseDelay(Duration.ofMillis(5))
-                        .maxDelay(Duration.ofMillis(40)).transientStateDelay(Duration.ofMillis(20)).build())
+                        .maxDelay(Duration.ofMillis(40)).transientStateDelay(Duration.ofMillis(20))
+                        .maxThrottledAttempts(4).throttledBaseDelay(Duration.ofMillis(5))
+                        .throttledMaxDelay(Duration.ofMillis(40)).build())
                 .pollInterval(Duration.ofMillis(20))
                 .resizeTimeout(Duration.ofSeconds(20))
                 .build();
@@ -99,10 +102,12 @@ class ScalewayFaultsTest {
                 .cipher(cipher).build();
         impatient = ProviderManager.builder().store(store)
                 .registry(ProviderRegistry.builder().register(ScalewayProviderFactory.builder()
-                        .baseUrl(fake.baseUrl())
+                        .baseUrl(fake.baseUrl()).allowInsecureEndpoint(true)
                         .requestTimeout(Duration.ofMillis(300))
                         .retryPolicy(RetryPolicy.builder().maxAttempts(2).baseDelay(Duration.ofMillis(5))
-                                .maxDelay(Duration.ofMillis(20)).build())
+                                .maxDelay(Duration.ofMillis(20)).maxThrottledAttempts(2)
+                                .throttledBaseDelay(Duration.ofMillis(5)).throttledMaxDelay(Duration.ofMillis(20))
+                                .build())
                         .build()).build())
                 .cipher(cipher).build();
         for (int i = 0; i < 2; i++) {

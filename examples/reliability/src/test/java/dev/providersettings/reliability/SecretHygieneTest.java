@@ -110,7 +110,7 @@ class SecretHygieneTest {
         try (PostgresCredentialStore store = db.storeBuilder().changeFeed(true).build();
              ProviderManager manager = ProviderManager.builder().store(store)
                      .registry(ProviderRegistry.builder()
-                             .register(ScalewayProviderFactory.builder().baseUrl("http://127.0.0.1:9").build())
+                             .register(ScalewayProviderFactory.builder().baseUrl("http://127.0.0.1:9").allowInsecureEndpoint(true).build())
                              .register(testFactory).build())
                      .cipher(cipher).cacheTtl(Duration.ofMinutes(1)).build()) {
             SettingsUpdate update = credentials.update();

@@ -79,6 +79,8 @@ public final class OrchestratorNode implements AutoCloseable {
 
             ScalewayProviderFactory scaleway = ScalewayProviderFactory.builder()
                     .baseUrl(infrastructure.scalewayUrl())
+                    // plain http only for the in-process fake this demo starts; a configured URL must be https
+                    .allowInsecureEndpoint(infrastructure.fake().isPresent())
                     .pollInterval(config.pollInterval())
                     .resizeTimeout(config.waitTimeout())
                     .build();

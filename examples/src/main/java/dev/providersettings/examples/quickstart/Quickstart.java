@@ -10,6 +10,7 @@ import dev.providersettings.SettingsUpdate;
 import dev.providersettings.postgres.PostgresCredentialStore;
 import dev.providersettings.scaleway.CreateVolumeRequest;
 import dev.providersettings.scaleway.ScalewayProvider;
+import dev.providersettings.scaleway.ScalewayProviderFactory;
 import dev.providersettings.scaleway.ScalewaySettings;
 import dev.providersettings.scaleway.Volume;
 import dev.providersettings.scaleway.fake.FakeScaleway;
@@ -70,7 +71,12 @@ public final class Quickstart {
                      .dataSource(dataSource).migrate(true).createOrganizationsTable(true).build();
              ProviderManager providers = ProviderManager.builder()
                      .store(store)
-                     .registry(ProviderRegistry.builder().discover().build())   // finds the Scaleway provider
+                     // The API endpoint is host configuration, never an organization's setting. For the real API
+                     // leave baseUrl out (https://api.scaleway.com) or use ProviderRegistry.builder().discover().
+                     .registry(ProviderRegistry.builder().register(ScalewayProviderFactory.builder()
+                             .baseUrl(scalewayUrl)
+                             .allowInsecureEndpoint(scalewayUrl.startsWith("http://127.0.0.1:"))  // the local fake
+                             .build()).build())
                      .cipher(new AesGcmSecretCipher(keys))
                      .build()) {
             OrganizationId acme = createOrganization(dataSource, "Acme");  // a row of your organizations table
@@ -78,7 +84,6 @@ public final class Quickstart {
             providers.settings().update("quickstart", acme, "scaleway", SettingsUpdate.builder()
                     .set(ScalewaySettings.PROJECT_ID, project.toString())
                     .setSecret(ScalewaySettings.SECRET_KEY, Secret.of(secretKey))
-                    .set(ScalewaySettings.API_URL, scalewayUrl)             // omit for https://api.scaleway.com
                     .build());
 
             ScalewayProvider scaleway = providers.get(acme, "scaleway", ScalewayProvider.class);

@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.Secret;
 import dev.providersettings.scaleway.RetryPolicy;
+import dev.providersettings.scaleway.ScalewayCall;
+import dev.providersettings.scaleway.ScalewayCallListener;
 import dev.providersettings.scaleway.ScalewayError;
 import dev.providersettings.scaleway.ScalewayException;
 import dev.providersettings.scaleway.ScalewayInterruptedException;
@@ -35,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -51,17 +54,21 @@ public final class Transport implements AutoCloseable {
     private final Duration requestTimeout;
     private final RetryPolicy retryPolicy;
     private final String userAgent;
+    private final ScalewayCallListener listener;
+    private final AtomicBoolean listenerFailureLogged = new AtomicBoolean();
 
     /**
      * @param injected       an HTTP client to use (not closed here), or null to create one
      * @param connectTimeout connect timeout of a created client
      * @param requestTimeout per-attempt timeout, from sending to the response headers
+     * @param listener       told about every finished call, or null
      */
     public Transport(HttpClient injected, Duration connectTimeout, Duration requestTimeout, RetryPolicy retryPolicy,
-                     String userAgent) {
+                     String userAgent, ScalewayCallListener listener) {
         this.requestTimeout = Objects.requireNonNull(requestTimeout, "requestTimeout");
         this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy");
         this.userAgent = userAgent;
+        this.listener = listener;
         if (injected != null) {
             this.client = injected;
             this.ownedExecutor = null;
@@ -93,8 +100,11 @@ public final class Transport implements AutoCloseable {
         return client;
     }
 
-    /** One HTTP call, described before it is sent; the tenant is only formatted when a debug line is logged. */
-    public record Call(String method, URI baseUrl, String path, Map<String, ?> query, Object body,
+    /**
+     * One HTTP call, described before it is sent; the tenant is only formatted when a debug line is logged.
+     * {@code operation} is the API's name of it ({@code block.updateVolume}), reported to the call listener.
+     */
+    public record Call(String operation, String method, URI baseUrl, String path, Map<String, ?> query, Object body,
                        boolean idempotent, OrganizationId tenant) {
 
         /** {@code METHOD /path}, for messages and logs (no query: it may carry filter values). */
@@ -107,12 +117,65 @@ public final class Transport implements AutoCloseable {
     public record Response(int status, String requestId, long totalCount, byte[] body) {
     }
 
+    /** Reads a 2xx answer into the call's result. */
+    @FunctionalInterface
+    public interface ResponseHandler<T> {
+        T handle(Response response);
+    }
+
+    /** What the attempts of one call came to, for the call listener. */
+    private static final class Tally {
+        int attempts;
+        int throttled;
+        int lastStatus;
+    }
+
     /**
-     * Sends the call with the token, retrying as the policy allows, and returns the 2xx answer.
+     * One logical call: sends it with the token (retrying as the policy allows), reads the 2xx answer with
+     * {@code handler}, and reports the outcome to the call listener once, whether it succeeded or threw.
+     *
+     * @throws ScalewayException the typed error of the last attempt, or of reading the answer
+     */
+    public <T> T exchange(Call call, Secret token, ResponseHandler<T> handler) {
+        if (listener == null) {
+            return handler.handle(send(call, token, null));
+        }
+        Tally tally = new Tally();
+        long start = retryPolicy.nanoClock().getAsLong();
+        boolean success = false;
+        try {
+            T result = handler.handle(send(call, token, tally));
+            success = true;
+            return result;
+        } finally {
+            report(call, tally, start, success);
+        }
+    }
+
+    private void report(Call call, Tally tally, long start, boolean success) {
+        try {
+            Duration took = Duration.ofNanos(Math.max(0, retryPolicy.nanoClock().getAsLong() - start));
+            listener.onCall(new ScalewayCall(call.operation(), call.method(), tally.lastStatus, tally.attempts,
+                    tally.throttled, took, call.tenant(), success));
+        } catch (VirtualMachineError fatal) {
+            throw fatal;
+        } catch (Throwable t) {
+            // The listener is the host's metrics: its failure must not change the call's outcome. Logged once, as the
+            // same fault would otherwise log on every call; the listener never sees a secret, nor does this line.
+            if (listenerFailureLogged.compareAndSet(false, true)) {
+                LOG.warn("Scaleway call listener {} threw {} on {} (logged once per factory; the call's own outcome "
+                        + "is kept)", listener.getClass().getName(), t.getClass().getName(), call.operation(), t);
+            }
+        }
+    }
+
+    /**
+     * Sends the call with the token, retrying as the policy allows, and returns the 2xx answer; counts the attempts
+     * in {@code tally} when it is not null.
      *
      * @throws ScalewayException the typed error of the last attempt
      */
-    public Response send(Call call, Secret token) {
+    private Response send(Call call, Secret token, Tally tally) {
         byte[] payload = null;
         if (call.body() != null) {
             try {
@@ -124,13 +187,24 @@ public final class Transport implements AutoCloseable {
         }
         HttpRequest request = build(call, token, payload);
         long start = retryPolicy.nanoClock().getAsLong();
-        long budget = retryPolicy.totalBudget().toNanos();
+        long budget = Durations.saturatedNanos(retryPolicy.totalBudget());
         boolean mayHaveActed = false;
+        // Per call, on this thread: no state is shared with other calls or organizations.
+        int throttled = 0;
+        int failedOtherwise = 0;
         for (int attempt = 1; ; attempt++) {
             ScalewayException failure;
             long attemptStart = System.nanoTime();
+            if (tally != null) {
+                tally.attempts = attempt;
+                tally.lastStatus = 0;
+            }
             try {
                 HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                if (tally != null) {
+                    tally.lastStatus = response.statusCode();
+                    tally.throttled += response.statusCode() == 429 ? 1 : 0;
+                }
                 String requestId = response.headers().firstValue("x-request-id").orElse(null);
                 log(call, response.statusCode(), requestId, attempt, attemptStart, null);
                 if (response.statusCode() >= 200 && response.statusCode() < 300) {
@@ -157,12 +231,15 @@ public final class Transport implements AutoCloseable {
             }
             mayHaveActed |= failure instanceof ScalewayException.ServerError
                     || (failure instanceof ScalewayTransportException t && t.mayHaveReachedServer());
-            if (attempt >= retryPolicy.maxAttempts() || !retryPolicy.isRetryable(failure, call.idempotent())) {
+            boolean isThrottled = failure instanceof ScalewayException.RateLimited;
+            int sameKind = isThrottled ? ++throttled : ++failedOtherwise;
+            int limit = isThrottled ? retryPolicy.maxThrottledAttempts() : retryPolicy.maxAttempts();
+            if (sameKind >= limit || !retryPolicy.isRetryable(failure, call.idempotent())) {
                 throw failure;
             }
-            Duration delay = retryPolicy.delayBeforeRetry(attempt, failure);
+            Duration delay = retryPolicy.delayBeforeRetry(sameKind, failure);
             long elapsed = retryPolicy.nanoClock().getAsLong() - start;
-            if (elapsed + delay.toNanos() > budget) {
+            if (Durations.saturatedNanos(delay) > budget - elapsed) {
                 LOG.debug("{} {}: not retrying, the retry budget {} would be exceeded (elapsed {} ms, next delay {} ms)",
                         call.tenant(), call.endpoint(), retryPolicy.totalBudget(), elapsed / 1_000_000, delay.toMillis());
                 throw failure;
