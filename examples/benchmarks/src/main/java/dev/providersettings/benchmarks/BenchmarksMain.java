@@ -25,14 +25,14 @@ import java.util.Set;
  * Runs the whole suite — or the groups named — against one embedded Postgres started here, then prints each
  * subject next to its baseline with the ratio and the target.
  * <pre>
- * java -jar examples/benchmarks/target/benchmarks.jar [quick|full] [warm,cold,seed,xnode,memory,scaleway]
+ * java -jar examples/benchmarks/target/benchmarks.jar [quick|full] [warm,cold,seed,xnode,memory,scaleway,cache]
  * </pre>
  * {@code quick} (default): one fork, short iterations, the suite in about ten minutes on two cores. {@code full}:
  * more and longer iterations, two forks. JMH's JSON results and a text summary go to {@code bench-results/}.
  */
 public final class BenchmarksMain {
     /** Every group, in run order. */
-    static final List<String> GROUPS = List.of("warm", "cold", "seed", "scaleway", "xnode", "memory");
+    static final List<String> GROUPS = List.of("warm", "cold", "seed", "scaleway", "xnode", "memory", "cache");
 
     private BenchmarksMain() {
     }
@@ -59,7 +59,8 @@ public final class BenchmarksMain {
 
         BenchEnvironment env = BenchEnvironment.get();
         System.setProperty(BenchEnvironment.URL_PROPERTY, env.jdbcUrl());
-        int orgs = groups.contains("warm") || groups.contains("memory") ? BenchEnvironment.MAX_ORGANIZATIONS : 1000;
+        int orgs = groups.contains("warm") || groups.contains("memory") || groups.contains("cache")
+                ? BenchEnvironment.MAX_ORGANIZATIONS : 1000;
         env.ensureFixture(orgs);
 
         Summary summary = new Summary(full ? "full" : "quick");
@@ -105,7 +106,35 @@ public final class BenchmarksMain {
             }
             case "xnode" -> summary.crossNode(CrossNodeInvalidation.run(full ? 1000 : 300));
             case "memory" -> summary.memory(MemoryFootprint.runInChildJvm(BenchEnvironment.MAX_ORGANIZATIONS));
+            case "cache" -> cacheGroup(out, full, summary);
             default -> throw new IllegalArgumentException(group);
+        }
+    }
+
+    /**
+     * The cache on Caffeine (issue 10): warm hits against the bare map with hits counted and a size bound; the miss
+     * cost of a size bound; a million organizations under Zipf gets, bounded and unbounded, for both a real and a
+     * credentials-only client; the "everything" reload of 100,000 cached clients, tight loop and with think time.
+     */
+    static void cacheGroup(Path out, boolean full, Summary summary) throws Exception {
+        for (int threads : new int[]{1, 2}) {
+            summary.cacheWarm(threads, run(out, "cache-warm-t" + threads, WarmResolveBenchmark.class, full, threads,
+                    options -> options.include(WarmResolveBenchmark.class.getName() + "\\.(library|floorBaseline)$")
+                            .exclude(WarmResolveBenchmark.class.getName() + "\\.originBaseline")
+                            .param("recordHits", "false", "true").param("maximumSize", "0", "200000")
+                            .timeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)));
+        }
+        Files.deleteIfExists(out.resolve(BoundedMissBenchmark.MISSES_FILE));
+        summary.boundedMiss(run(out, "cache-miss", BoundedMissBenchmark.class, full, 1, options -> options), out);
+        long gets = full ? 4_000_000 : CacheAtScale.GETS_PER_THREAD;
+        for (String client : new String[]{"tiny", "scaleway"}) {
+            summary.section("cache at 1,000,000 organizations, " + client + " client",
+                    CacheAtScale.runInChildJvm(client, CacheAtScale.ORGANIZATIONS, gets).lines());
+        }
+        for (int[] variant : new int[][]{{0, -1}, {50, -1}, {0, 200}}) {
+            summary.section("the everything reload, " + (variant[0] == 0 ? "tight loop" : "think time " + variant[0] + " us")
+                            + (variant[1] < 0 ? "" : ", second invalidateAll() after " + variant[1] + " ms"),
+                    EverythingReload.runInChildJvm(EverythingReload.ORGANIZATIONS, variant[0], variant[1]).lines());
         }
     }
 
