@@ -115,23 +115,28 @@ public final class BenchmarksMain {
      * The cache on Caffeine (issue 10): warm hits against the bare map with hits counted and a size bound; the miss
      * cost of a size bound; a million organizations under Zipf gets, bounded and unbounded, for both a real and a
      * credentials-only client; the "everything" reload of 100,000 cached clients, tight loop and with think time.
+     * {@code -Dbench.cache.parts=warm,miss,scale,reload} runs some parts only.
      */
     static void cacheGroup(Path out, boolean full, Summary summary) throws Exception {
-        for (int threads : new int[]{1, 2}) {
+        Set<String> parts = new LinkedHashSet<>(Arrays.asList(
+                System.getProperty("bench.cache.parts", "warm,miss,scale,reload").split(",")));
+        for (int threads : parts.contains("warm") ? new int[]{1, 2} : new int[0]) {
             summary.cacheWarm(threads, run(out, "cache-warm-t" + threads, WarmResolveBenchmark.class, full, threads,
                     options -> options.include(WarmResolveBenchmark.class.getName() + "\\.(library|floorBaseline)$")
                             .exclude(WarmResolveBenchmark.class.getName() + "\\.originBaseline")
                             .param("recordHits", "false", "true").param("maximumSize", "0", "200000")
                             .timeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)));
         }
-        Files.deleteIfExists(out.resolve(BoundedMissBenchmark.MISSES_FILE));
-        summary.boundedMiss(run(out, "cache-miss", BoundedMissBenchmark.class, full, 1, options -> options), out);
+        if (parts.contains("miss")) {
+            Files.deleteIfExists(out.resolve(BoundedMissBenchmark.MISSES_FILE));
+            summary.boundedMiss(run(out, "cache-miss", BoundedMissBenchmark.class, full, 1, options -> options), out);
+        }
         long gets = full ? 4_000_000 : CacheAtScale.GETS_PER_THREAD;
-        for (String client : new String[]{"tiny", "scaleway"}) {
+        for (String client : parts.contains("scale") ? new String[]{"tiny", "scaleway"} : new String[0]) {
             summary.section("cache at 1,000,000 organizations, " + client + " client",
                     CacheAtScale.runInChildJvm(client, CacheAtScale.ORGANIZATIONS, gets).lines());
         }
-        for (int[] variant : new int[][]{{0, -1}, {50, -1}, {0, 200}}) {
+        for (int[] variant : parts.contains("reload") ? new int[][]{{0, -1}, {50, -1}, {0, 200}} : new int[0][]) {
             summary.section("the everything reload, " + (variant[0] == 0 ? "tight loop" : "think time " + variant[0] + " us")
                             + (variant[1] < 0 ? "" : ", second invalidateAll() after " + variant[1] + " ms"),
                     EverythingReload.runInChildJvm(EverythingReload.ORGANIZATIONS, variant[0], variant[1]).lines());

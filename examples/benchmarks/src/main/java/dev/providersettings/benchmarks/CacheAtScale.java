@@ -88,7 +88,7 @@ public final class CacheAtScale {
         }
         String code = scaleway ? "scaleway" : TinyProviderFactory.CODE;
         Class<?> clientType = scaleway ? ScalewayProvider.class : TinyProviderFactory.TinyClient.class;
-        List<String> lines = new ArrayList<>();
+        List<String> lines = printing();
         lines.add(String.format(Locale.ROOT, "client %s, %,d organizations (in-memory store), Zipf s=%.1f, %d threads, "
                 + "%,d measured gets per thread after %,d warm-up gets per thread", kind, n, ZIPF_S, THREADS, gets, gets / 2));
 
@@ -182,11 +182,21 @@ public final class CacheAtScale {
                     (used3 - used0) / 1e6));
             Reference.reachabilityFence(manager);
         }
-        lines.forEach(System.out::println);
         if (args.length > 3) {
             Files.write(Path.of(args[3]), lines, StandardCharsets.UTF_8);
         }
         System.exit(0);
+    }
+
+    /** A list that also prints each line as it is added, so a run cut short still shows what it measured. */
+    static List<String> printing() {
+        return new ArrayList<>() {
+            @Override
+            public boolean add(String line) {
+                System.out.println(line);
+                return super.add(line);
+            }
+        };
     }
 
     interface Getter {

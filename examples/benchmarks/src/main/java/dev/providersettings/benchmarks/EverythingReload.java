@@ -132,7 +132,7 @@ public final class EverythingReload {
         BenchEnvironment env = BenchEnvironment.get();
         env.ensureFixture(n);
         OrganizationId[] ids = BenchEnvironment.organizations(n);
-        List<String> lines = new ArrayList<>();
+        List<String> lines = CacheAtScale.printing();
         lines.add(String.format(Locale.ROOT, "%,d cached Scaleway clients from the Postgres store (pool of %d), %d threads "
                 + "resolving uniformly random organizations, %s", n, POOL_SIZE, THREADS,
                 thinkMicros == 0 ? "tight loop" : "parking " + thinkMicros + " us between gets")
@@ -282,7 +282,6 @@ public final class EverythingReload {
             manager.close();
             store.close();
         }
-        lines.forEach(System.out::println);
         if (args.length > 3) {
             Files.write(Path.of(args[3]), lines, StandardCharsets.UTF_8);
         }
