@@ -127,6 +127,10 @@ public final class BenchmarksMain {
                             .param("recordHits", "false", "true").param("maximumSize", "0", "200000")
                             .timeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)));
         }
+        if (parts.contains("warm")) {
+            summary.section("cache: warm resolve vs bare ConcurrentHashMap.get, interleaved, 1 thread",
+                    WarmInterleaved.run());
+        }
         if (parts.contains("miss")) {
             Files.deleteIfExists(out.resolve(BoundedMissBenchmark.MISSES_FILE));
             summary.boundedMiss(run(out, "cache-miss", BoundedMissBenchmark.class, full, 1, options -> options), out);
