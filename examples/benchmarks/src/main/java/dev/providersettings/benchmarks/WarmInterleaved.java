@@ -17,8 +17,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Warm resolve against the bare map, interleaved (see {@link InterleavedCheck}): for 1 / 1,000 / 100,000
  * organizations and each cache variant (hits counted or not, size bound or not), blocks of {@code manager.get}
  * alternate with blocks of {@code ConcurrentHashMap.get} over the same keys in one thread of one JVM, and the ratio
- * is the median of the per-round ratios. On a machine whose load moves between JMH forks this ratio is the stable
- * one. The store is the in-memory one (a hit never reaches the store).
+ * is the median of the per-round ratios. Blocks are timed in the thread's CPU time, so time spent descheduled by
+ * other processes is left out. On a machine whose load moves between JMH forks this ratio is the stable one. The
+ * store is the in-memory one (a hit never reaches the store).
  */
 public final class WarmInterleaved {
     static final int[] ORGANIZATIONS = {1, 1000, 100_000};
@@ -27,11 +28,17 @@ public final class WarmInterleaved {
     private WarmInterleaved() {
     }
 
+    /** {@code WarmInterleaved [variants|why|both]}: the variant table, the decomposition of the default, or both. */
     public static void main(String[] args) throws Exception {
-        run();
+        String what = args.length > 0 ? args[0] : "both";
+        run(!what.equals("why"), !what.equals("variants"));
     }
 
     static List<String> run() throws Exception {
+        return run(true, true);
+    }
+
+    static List<String> run(boolean variants, boolean why) throws Exception {
         List<String> lines = CacheAtScale.printing();
         int max = ORGANIZATIONS[ORGANIZATIONS.length - 1];
         OrganizationId[] all = BenchEnvironment.organizations(max);
@@ -50,8 +57,19 @@ public final class WarmInterleaved {
             }
         }
         lines.add(String.format(Locale.ROOT, "in-memory store, %,d organizations seeded in %.1f s; 1 thread; "
-                + "rounds of 200,000 + 200,000 alternating gets, 20 warm-up rounds, 30 measured", max,
+                + "rounds of 200,000 + 200,000 alternating gets timed in thread CPU time, 20 warm-up rounds, 30 measured", max,
                 (System.nanoTime() - seedStart) / 1e9));
+        if (variants) {
+            variants(lines, store, all);
+        }
+        if (why) {
+            why(lines, store, all);
+        }
+        return lines;
+    }
+
+    private static void variants(List<String> lines, InMemoryCredentialStore store, OrganizationId[] all)
+            throws Exception {
         lines.add(String.format(Locale.ROOT, "%-8s %-11s %-12s %-10s %-10s %-12s %s", "orgs", "recordHits",
                 "maximumSize", "library", "floor", "median ratio", "target <=2x"));
         for (int n : ORGANIZATIONS) {
@@ -72,7 +90,8 @@ public final class WarmInterleaved {
                         RandomCursor b = new RandomCursor();
                         InterleavedCheck.Result result = InterleavedCheck.run(
                                 () -> manager.get(ids[a.next(n)], "scaleway", ScalewayProvider.class),
-                                () -> floor.get(ids[b.next(n)]), 20, 30, 200_000);
+                                () -> floor.get(ids[b.next(n)]), 20, 30, 200_000, () -> { },
+                                InterleavedCheck::threadCpuTime);
                         lines.add(String.format(Locale.ROOT, "%-8d %-11s %-12s %-10s %-10s %-12s %s", n, recordHits,
                                 bound, String.format(Locale.ROOT, "%.1f ns", result.subjectMicros() * 1e3),
                                 String.format(Locale.ROOT, "%.1f ns", result.baselineMicros() * 1e3),
@@ -82,7 +101,50 @@ public final class WarmInterleaved {
                 }
             }
         }
-        return lines;
+    }
+
+    /**
+     * What the default cache's hit costs beyond the bare map: the same bare-map floor, then a map holding the
+     * manager's own clients whose value is type-checked as the manager does ({@code clientType.isInstance}), so its
+     * object header is read, each against the library.
+     */
+    private static void why(List<String> lines, InMemoryCredentialStore store, OrganizationId[] all) throws Exception {
+        lines.add("decomposition of the default (unbounded, hits not counted): each row is its own interleaved check");
+        lines.add(String.format(Locale.ROOT, "%-8s %-48s %-10s %-10s %s", "orgs", "subject vs baseline", "subject",
+                "baseline", "median ratio"));
+        for (int n : ORGANIZATIONS) {
+            OrganizationId[] ids = new OrganizationId[n];
+            System.arraycopy(all, 0, ids, 0, n);
+            try (ProviderManager manager = manager(store, false, 0)) {
+                ConcurrentHashMap<OrganizationId, Object> floor = new ConcurrentHashMap<>();
+                ConcurrentHashMap<OrganizationId, Object> clients = new ConcurrentHashMap<>();
+                Object value = new Object();
+                for (OrganizationId id : ids) {
+                    floor.put(id, value);
+                    clients.put(id, manager.get(id, "scaleway", ScalewayProvider.class));
+                }
+                RandomCursor a = new RandomCursor();
+                RandomCursor b = new RandomCursor();
+                InterleavedCheck.Call library = () -> manager.get(ids[a.next(n)], "scaleway", ScalewayProvider.class);
+                InterleavedCheck.Call bare = () -> floor.get(ids[b.next(n)]);
+                InterleavedCheck.Call typed = () -> {
+                    Object client = clients.get(ids[b.next(n)]);
+                    return ScalewayProvider.class.isInstance(client) ? client : null;
+                };
+                InterleavedCheck.Result typedVsBare = InterleavedCheck.run(typed, bare, 20, 30, 200_000, () -> { },
+                        InterleavedCheck::threadCpuTime);
+                row(lines, n, "map of the clients + isInstance vs bare map", typedVsBare);
+                InterleavedCheck.Result libraryVsTyped = InterleavedCheck.run(library, typed, 20, 30, 200_000,
+                        () -> { }, InterleavedCheck::threadCpuTime);
+                row(lines, n, "library vs map of the clients + isInstance", libraryVsTyped);
+            }
+        }
+    }
+
+    private static void row(List<String> lines, int n, String what, InterleavedCheck.Result result) {
+        lines.add(String.format(Locale.ROOT, "%-8d %-48s %-10s %-10s %.2fx", n, what,
+                String.format(Locale.ROOT, "%.1f ns", result.subjectMicros() * 1e3),
+                String.format(Locale.ROOT, "%.1f ns", result.baselineMicros() * 1e3), result.medianRatio()));
     }
 
     private static ProviderManager manager(InMemoryCredentialStore store, boolean recordHits, long maximumSize) {
