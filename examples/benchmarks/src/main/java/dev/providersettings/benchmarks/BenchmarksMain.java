@@ -115,11 +115,11 @@ public final class BenchmarksMain {
      * The cache on Caffeine (issue 10): warm hits against the bare map with hits counted and a size bound; the miss
      * cost of a size bound; a million organizations under Zipf gets, bounded and unbounded, for both a real and a
      * credentials-only client; the "everything" reload of 100,000 cached clients, tight loop and with think time.
-     * {@code -Dbench.cache.parts=warm,miss,scale,reload} runs some parts only.
+     * {@code -Dbench.cache.parts=warm,miss,scale,close,reload} runs some parts only.
      */
     static void cacheGroup(Path out, boolean full, Summary summary) throws Exception {
         Set<String> parts = new LinkedHashSet<>(Arrays.asList(
-                System.getProperty("bench.cache.parts", "warm,miss,scale,reload").split(",")));
+                System.getProperty("bench.cache.parts", "warm,miss,scale,close,reload").split(",")));
         for (int threads : parts.contains("warm") ? new int[]{1, 2} : new int[0]) {
             summary.cacheWarm(threads, run(out, "cache-warm-t" + threads, WarmResolveBenchmark.class, full, threads,
                     options -> options.include(WarmResolveBenchmark.class.getName() + "\\.(library|floorBaseline)$")
@@ -139,6 +139,10 @@ public final class BenchmarksMain {
         for (String client : parts.contains("scale") ? new String[]{"tiny", "scaleway"} : new String[0]) {
             summary.section("cache at 1,000,000 organizations, " + client + " client",
                     CacheAtScale.runInChildJvm(client, CacheAtScale.ORGANIZATIONS, gets).lines());
+        }
+        if (parts.contains("close")) {
+            summary.section("cache: AutoCloseable clients waiting for closeDelay under a size bound",
+                    CloseDelayRetention.runInChildJvm(CloseDelayRetention.ORGANIZATIONS).lines());
         }
         for (int[] variant : parts.contains("reload") ? new int[][]{{0, -1}, {50, -1}, {0, 200}} : new int[0][]) {
             summary.section("the everything reload, " + (variant[0] == 0 ? "tight loop" : "think time " + variant[0] + " us")
