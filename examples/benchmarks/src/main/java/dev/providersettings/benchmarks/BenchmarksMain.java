@@ -134,6 +134,7 @@ public final class BenchmarksMain {
         if (parts.contains("miss")) {
             Files.deleteIfExists(out.resolve(BoundedMissBenchmark.MISSES_FILE));
             summary.boundedMiss(run(out, "cache-miss", BoundedMissBenchmark.class, full, 1, options -> options), out);
+            summary.section("cache: miss cost with a size bound, interleaved in CPU time", MissInterleaved.run());
         }
         long gets = full ? 4_000_000 : CacheAtScale.GETS_PER_THREAD;
         for (String client : parts.contains("scale") ? new String[]{"tiny", "scaleway"} : new String[0]) {
