@@ -25,14 +25,14 @@ import java.util.Set;
  * Runs the whole suite — or the groups named — against one embedded Postgres started here, then prints each
  * subject next to its baseline with the ratio and the target.
  * <pre>
- * java -jar examples/benchmarks/target/benchmarks.jar [quick|full] [warm,cold,seed,xnode,memory,scaleway]
+ * java -jar examples/benchmarks/target/benchmarks.jar [quick|full] [warm,cold,seed,xnode,memory,scaleway,cache]
  * </pre>
  * {@code quick} (default): one fork, short iterations, the suite in about ten minutes on two cores. {@code full}:
  * more and longer iterations, two forks. JMH's JSON results and a text summary go to {@code bench-results/}.
  */
 public final class BenchmarksMain {
     /** Every group, in run order. */
-    static final List<String> GROUPS = List.of("warm", "cold", "seed", "scaleway", "xnode", "memory");
+    static final List<String> GROUPS = List.of("warm", "cold", "seed", "scaleway", "xnode", "memory", "cache");
 
     private BenchmarksMain() {
     }
@@ -59,7 +59,8 @@ public final class BenchmarksMain {
 
         BenchEnvironment env = BenchEnvironment.get();
         System.setProperty(BenchEnvironment.URL_PROPERTY, env.jdbcUrl());
-        int orgs = groups.contains("warm") || groups.contains("memory") ? BenchEnvironment.MAX_ORGANIZATIONS : 1000;
+        int orgs = groups.contains("warm") || groups.contains("memory") || groups.contains("cache")
+                ? BenchEnvironment.MAX_ORGANIZATIONS : 1000;
         env.ensureFixture(orgs);
 
         Summary summary = new Summary(full ? "full" : "quick");
@@ -105,7 +106,49 @@ public final class BenchmarksMain {
             }
             case "xnode" -> summary.crossNode(CrossNodeInvalidation.run(full ? 1000 : 300));
             case "memory" -> summary.memory(MemoryFootprint.runInChildJvm(BenchEnvironment.MAX_ORGANIZATIONS));
+            case "cache" -> cacheGroup(out, full, summary);
             default -> throw new IllegalArgumentException(group);
+        }
+    }
+
+    /**
+     * The cache on Caffeine (issue 10): warm hits against the bare map with hits counted and a size bound; the miss
+     * cost of a size bound; a million organizations under Zipf gets, bounded and unbounded, for both a real and a
+     * credentials-only client; the "everything" reload of 100,000 cached clients, tight loop and with think time.
+     * {@code -Dbench.cache.parts=warm,miss,scale,close,reload} runs some parts only.
+     */
+    static void cacheGroup(Path out, boolean full, Summary summary) throws Exception {
+        Set<String> parts = new LinkedHashSet<>(Arrays.asList(
+                System.getProperty("bench.cache.parts", "warm,miss,scale,close,reload").split(",")));
+        for (int threads : parts.contains("warm") ? new int[]{1, 2} : new int[0]) {
+            summary.cacheWarm(threads, run(out, "cache-warm-t" + threads, WarmResolveBenchmark.class, full, threads,
+                    options -> options.include(WarmResolveBenchmark.class.getName() + "\\.(library|floorBaseline)$")
+                            .exclude(WarmResolveBenchmark.class.getName() + "\\.originBaseline")
+                            .param("recordHits", "false", "true").param("maximumSize", "0", "200000")
+                            .timeUnit(java.util.concurrent.TimeUnit.NANOSECONDS)));
+        }
+        if (parts.contains("warm")) {
+            summary.section("cache: warm resolve vs bare ConcurrentHashMap.get, interleaved, 1 thread",
+                    WarmInterleaved.run());
+        }
+        if (parts.contains("miss")) {
+            Files.deleteIfExists(out.resolve(BoundedMissBenchmark.MISSES_FILE));
+            summary.boundedMiss(run(out, "cache-miss", BoundedMissBenchmark.class, full, 1, options -> options), out);
+            summary.section("cache: miss cost with a size bound, interleaved in CPU time", MissInterleaved.run());
+        }
+        long gets = full ? 4_000_000 : CacheAtScale.GETS_PER_THREAD;
+        for (String client : parts.contains("scale") ? new String[]{"tiny", "scaleway"} : new String[0]) {
+            summary.section("cache at 1,000,000 organizations, " + client + " client",
+                    CacheAtScale.runInChildJvm(client, CacheAtScale.ORGANIZATIONS, gets).lines());
+        }
+        if (parts.contains("close")) {
+            summary.section("cache: AutoCloseable clients waiting for closeDelay under a size bound",
+                    CloseDelayRetention.runInChildJvm(CloseDelayRetention.ORGANIZATIONS).lines());
+        }
+        for (int[] variant : parts.contains("reload") ? new int[][]{{0, -1}, {50, -1}, {0, 200}} : new int[0][]) {
+            summary.section("the everything reload, " + (variant[0] == 0 ? "tight loop" : "think time " + variant[0] + " us")
+                            + (variant[1] < 0 ? "" : ", second invalidateAll() after " + variant[1] + " ms"),
+                    EverythingReload.runInChildJvm(EverythingReload.ORGANIZATIONS, variant[0], variant[1]).lines());
         }
     }
 

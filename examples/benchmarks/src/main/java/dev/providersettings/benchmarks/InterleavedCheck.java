@@ -36,6 +36,15 @@ final class InterleavedCheck {
 
     static Result run(Call subject, Call baseline, int warmupRounds, int rounds, int block, Runnable betweenRounds)
             throws Exception {
+        return run(subject, baseline, warmupRounds, rounds, block, betweenRounds, System::nanoTime);
+    }
+
+    /**
+     * As above, timing each block with {@code clock}: {@link #threadCpuTime()} leaves out the time the thread spent
+     * descheduled, which on an oversubscribed machine is most of the wall-clock time of a nanosecond-scale call.
+     */
+    static Result run(Call subject, Call baseline, int warmupRounds, int rounds, int block, Runnable betweenRounds,
+                      java.util.function.LongSupplier clock) throws Exception {
         List<Double> ratios = new ArrayList<>();
         double[] subjectTimes = new double[rounds];
         double[] baselineTimes = new double[rounds];
@@ -47,11 +56,11 @@ final class InterleavedCheck {
             long b = 0;
             for (int side = 0; side < 2; side++) {
                 boolean isSubject = (side == 0) == subjectFirst;
-                long start = System.nanoTime();
+                long start = clock.getAsLong();
                 for (int i = 0; i < block; i++) {
                     sink = isSubject ? subject.run() : baseline.run();
                 }
-                long elapsed = System.nanoTime() - start;
+                long elapsed = clock.getAsLong() - start;
                 if (isSubject) {
                     a = elapsed;
                 } else {
@@ -70,6 +79,11 @@ final class InterleavedCheck {
         }
         return new Result(median(subjectTimes), median(baselineTimes),
                 median(ratios.stream().mapToDouble(Double::doubleValue).toArray()), rounds, block);
+    }
+
+    /** The calling thread's CPU time in nanoseconds. */
+    static long threadCpuTime() {
+        return java.lang.management.ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
     }
 
     private static double median(double[] values) {

@@ -130,6 +130,70 @@ final class Summary {
         lines.addAll(result.lines());
     }
 
+    /** Warm hits of each cache variant (hits counted, size bound) against the bare map. */
+    void cacheWarm(int threads, List<RunResult> results) {
+        lines.add("");
+        lines.add("== cache: warm resolve vs bare ConcurrentHashMap.get, " + threads + " thread(s), ns/op (99.9% CI) ==");
+        lines.add(String.format(Locale.ROOT, "%-8s %-11s %-12s %-20s %-18s %-10s %s", "orgs", "recordHits",
+                "maximumSize", "library", "floor", "lib/floor", "target <=2x"));
+        TreeSet<Integer> orgs = new TreeSet<>();
+        results.forEach(r -> orgs.add(Integer.parseInt(r.getParams().getParam("organizations"))));
+        for (int n : orgs) {
+            Optional<Result> floor = find(results, "floorBaseline", "organizations", n);
+            for (RunResult r : results) {
+                if (!r.getParams().getBenchmark().endsWith(".library")
+                        || Integer.parseInt(r.getParams().getParam("organizations")) != n) {
+                    continue;
+                }
+                Result lib = r.getPrimaryResult();
+                String ratio = floor.map(f -> String.format(Locale.ROOT, "%.2fx", lib.getScore() / f.getScore()))
+                        .orElse("?");
+                String verdict = floor.map(f -> met(lib.getScore() / f.getScore() <= 2.0)).orElse("?");
+                lines.add(String.format(Locale.ROOT, "%-8d %-11s %-12s %-20s %-18s %-10s %s", n,
+                        r.getParams().getParam("recordHits"), r.getParams().getParam("maximumSize"), fmt(lib),
+                        floor.map(Summary::fmt).orElse("?"), ratio, verdict));
+            }
+        }
+    }
+
+    /** The bounded cache's cost per miss against the unbounded miss. */
+    void boundedMiss(List<RunResult> results, Path out) throws IOException {
+        lines.add("");
+        lines.add("== cache: miss cost with a size bound, us/op (99.9% CI) ==");
+        Optional<Result> bounded = find(results, "boundedGet", null, 0);
+        Optional<Result> unbounded = find(results, "unboundedMissBaseline", null, 0);
+        Path file = out.resolve(BoundedMissBenchmark.MISSES_FILE);
+        double missFraction = Double.NaN;
+        if (Files.exists(file)) {
+            List<String> recorded = Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (!recorded.isEmpty()) {
+                String[] f = recorded.get(recorded.size() - 1).trim().split(" ");
+                missFraction = Long.parseLong(f[2]) / (double) Long.parseLong(f[3]);
+                lines.add(String.format(Locale.ROOT, "%s organizations, maximumSize %s: %,d misses in %,d gets "
+                        + "(miss fraction %.4f), %s cached at the end", f[0], f[1], Long.parseLong(f[2]),
+                        Long.parseLong(f[3]), missFraction, f[4]));
+            }
+        }
+        if (bounded.isPresent() && unbounded.isPresent()) {
+            double perMiss = bounded.get().getScore() / missFraction;
+            double ratio = perMiss / unbounded.get().getScore();
+            lines.add("bounded get (random organization):                 " + fmt(bounded.get()));
+            lines.add(String.format(Locale.ROOT, "bounded cost per miss (get time / miss fraction):   %.2f us/op", perMiss));
+            lines.add("baseline: unbounded invalidate + get (always a miss): " + fmt(unbounded.get()));
+            lines.add(String.format(Locale.ROOT, "bounded per miss / unbounded miss: %.2fx  target <=3x: %s", ratio,
+                    met(ratio <= 3.0)));
+        } else {
+            lines.add("incomplete results");
+        }
+    }
+
+    /** Figures a harness printed, under a title. */
+    void section(String title, List<String> figures) {
+        lines.add("");
+        lines.add("== " + title + " ==");
+        lines.addAll(figures);
+    }
+
     /** The load average of the machine (other processes compete for the same cores), from /proc/loadavg. */
     static String loadAverage() {
         try {

@@ -47,9 +47,17 @@ public class WarmResolveBenchmark {
         }
     }
 
-    /** The library: a manager on the Postgres store (with its change feed, as in production), cache filled. */
+    /**
+     * The library: a manager on the Postgres store (with its change feed, as in production), cache filled. The
+     * {@code cache} group also runs it with hits counted and with a size bound above the organization count (hits
+     * then sampled into the bound's frequency sketch).
+     */
     @State(Scope.Benchmark)
     public static class Library {
+        @Param({"false"})
+        public boolean recordHits;
+        @Param({"0"})
+        public long maximumSize;
         HikariDataSource pool;
         PostgresCredentialStore store;
         ProviderManager manager;
@@ -59,7 +67,8 @@ public class WarmResolveBenchmark {
             BenchEnvironment env = BenchEnvironment.get();
             pool = env.pool("bench-warm", 4);
             store = env.storeWithChangeFeed(pool, BenchEnvironment.SCHEMA);
-            manager = BenchEnvironment.manager(store);
+            manager = ProviderManager.builder().store(store).registry(BenchEnvironment.registry())
+                    .cipher(BenchEnvironment.cipher()).recordHits(recordHits).maximumSize(maximumSize).build();
             // Fill the cache with two threads (each a cold resolve), then check every entry is resident.
             ExecutorService fill = Executors.newFixedThreadPool(2);
             try {
