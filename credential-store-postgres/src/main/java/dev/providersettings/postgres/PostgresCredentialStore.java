@@ -64,6 +64,7 @@ import java.util.function.Consumer;
 
 import static dev.providersettings.postgres.internal.jooq.Tables.PROVIDER_SETTINGS;
 import static dev.providersettings.postgres.internal.jooq.Tables.PROVIDER_SETTINGS_AUDIT;
+import static dev.providersettings.postgres.internal.jooq.Sequences.PROVIDER_SETTINGS_VERSION_SEQ;
 
 /**
  * A {@link CredentialStore} on Postgres: typed values and ciphertext in {@code provider_settings}, an audit trail in
@@ -128,6 +129,13 @@ public final class PostgresCredentialStore implements CredentialStore {
      */
     private static final String CUSTOM_PLAN = "set_config('plan_cache_mode', 'force_custom_plan', true)";
     private static final String CUSTOM_PLAN_SQL = "select " + CUSTOM_PLAN;
+    /**
+     * Marks a transaction whose deletes the store audits itself (with the caller's actor), so that the trigger
+     * auditing deletes made outside the store ({@code V7__truncate_notification_and_outside_deletes_audit}) does not
+     * write them twice. Transaction-local, like the scope.
+     */
+    private static final Field<String> LIBRARY_AUDIT = DSL.field("set_config('"
+            + PostgresMigrations.LIBRARY_AUDIT_SETTING + "', 'on', true)", SQLDataType.CLOB);
     private static final String SET_SCOPE_CUSTOM_PLAN_SQL = SET_SCOPE_SQL + ", " + CUSTOM_PLAN;
 
     private final DataSource dataSource;
@@ -162,8 +170,8 @@ public final class PostgresCredentialStore implements CredentialStore {
         this.ownedPool = ownedPool;
         this.rowLevelSecurity = builder.rowLevelSecurity;
         this.schema = builder.schema;
-        this.organizationsTableName = PostgresMigrations.qualify(schema, builder.organizationsTable);
-        List<String> tableParts = Identifiers.checkQualified("organizations table", organizationsTableName);
+        List<String> tableParts = PostgresMigrations.qualify(schema, builder.organizationsTable);
+        this.organizationsTableName = Identifiers.quote(tableParts);
         this.organizations = DSL.table(DSL.name(tableParts)).as("o");
         this.organizationId = DSL.field(DSL.name("o", builder.organizationsIdColumn), SQLDataType.UUID);
 
@@ -427,6 +435,7 @@ public final class PostgresCredentialStore implements CredentialStore {
             deleted = dsl.transactionResult(configuration -> {
                 DSLContext tx = DSL.using(configuration);
                 setScope(tx, Scope.of(organization));
+                tx.select(LIBRARY_AUDIT).fetch();
                 var rows = tx.deleteFrom(PS)
                         .where(PS.ORGANIZATION_ID.eq(organization.value()))
                         .and(PS.PROVIDER.eq(provider.value()))
@@ -546,6 +555,23 @@ public final class PostgresCredentialStore implements CredentialStore {
         }
 
         // Check every expected version before writing anything.
+        for (SettingsBatch batch : batches) {
+            UUID org = batch.organization().value();
+            String provider = batch.provider().value();
+            for (SettingWrite write : batch.writes()) {
+                Current row = current.get(List.of(org, provider, write.key()));
+                long actual = row == null ? 0 : row.version();
+                if (write.expectedVersion() != SettingWrite.ANY_VERSION && write.expectedVersion() != actual) {
+                    throw new VersionConflictException(batch.organization(), batch.provider(), write.key(),
+                            write.expectedVersion(), actual);
+                }
+            }
+        }
+        // One version for every key this transaction writes, drawn from the store-wide counter after the rows are
+        // locked: greater than every version they hold (a concurrent writer of the same rows committed before the
+        // lock was granted, and drew its version before ours) and never used before by any key, so a version read
+        // before a delete and re-create can never match again. Same statement: the delete-audit marker.
+        long next = keys.length == 0 ? 0 : tx.select(PROVIDER_SETTINGS_VERSION_SEQ.nextval(), LIBRARY_AUDIT).fetchOne().value1();
         List<Map<String, Long>> result = new ArrayList<>();
         List<Object[]> inserts = new ArrayList<>();
         List<Object[]> updates = new ArrayList<>();
@@ -558,11 +584,6 @@ public final class PostgresCredentialStore implements CredentialStore {
             String actor = actorOf(batch.actor());
             for (SettingWrite write : batch.writes()) {
                 Current row = current.get(List.of(org, provider, write.key()));
-                long actual = row == null ? 0 : row.version();
-                if (write.expectedVersion() != SettingWrite.ANY_VERSION && write.expectedVersion() != actual) {
-                    throw new VersionConflictException(batch.organization(), batch.provider(), write.key(),
-                            write.expectedVersion(), actual);
-                }
                 if (write.isDelete()) {
                     versions.put(write.key(), 0L);
                     if (row != null) {
@@ -572,7 +593,6 @@ public final class PostgresCredentialStore implements CredentialStore {
                     continue;
                 }
                 StoredValues v = StoredValues.of(write.value());
-                long next = actual + 1;
                 versions.put(write.key(), next);
                 if (row == null) {
                     inserts.add(new Object[]{org, provider, write.key(), v});
@@ -586,7 +606,7 @@ public final class PostgresCredentialStore implements CredentialStore {
         }
 
         for (List<Object[]> chunk : chunks(inserts, ROWS_PER_STATEMENT)) {
-            insertRows(tx, chunk);
+            insertRows(tx, chunk, next);
         }
         for (List<Object[]> chunk : chunks(updates, ROWS_PER_STATEMENT)) {
             updateRows(tx, chunk);
@@ -669,7 +689,7 @@ public final class PostgresCredentialStore implements CredentialStore {
         return all;
     }
 
-    private static void insertRows(DSLContext tx, List<Object[]> rows) {
+    private static void insertRows(DSLContext tx, List<Object[]> rows, long version) {
         int n = rows.size();
         UUID[] orgs = new UUID[n];
         String[] providers = new String[n];
@@ -691,7 +711,7 @@ public final class PostgresCredentialStore implements CredentialStore {
                         PS.BOOL_VALUE, PS.JSON_VALUE, PS.SECRET_CIPHERTEXT, PS.SECRET_KEY_ID, PS.VERSION)
                 .select(DSL.select(v("organization_id", SQLDataType.UUID), v("provider", SQLDataType.CLOB),
                                 v("key", SQLDataType.CLOB), V_TYPE, V_TEXT, V_INT, V_BOOL, V_JSON, V_CIPHERTEXT, V_KEY_ID,
-                                DSL.inline(1L))
+                                DSL.val(version))
                         .from(source))
                 .execute();
     }
