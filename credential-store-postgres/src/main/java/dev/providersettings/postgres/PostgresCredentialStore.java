@@ -12,6 +12,8 @@ import dev.providersettings.postgres.internal.ChangeFeed;
 import dev.providersettings.postgres.internal.Identifiers;
 import dev.providersettings.postgres.internal.SqlErrors;
 import dev.providersettings.postgres.internal.StoredValues;
+import dev.providersettings.postgres.internal.Transactions;
+import dev.providersettings.postgres.internal.UnnamedStatements;
 import dev.providersettings.postgres.internal.jooq.tables.ProviderSettings;
 import dev.providersettings.postgres.internal.jooq.tables.ProviderSettingsAudit;
 import dev.providersettings.spi.ChangeEvent;
@@ -80,6 +82,10 @@ import static dev.providersettings.postgres.internal.jooq.Sequences.PROVIDER_SET
  *       inserts, one batched update, array parameters), for seeding thousands of organizations.</li>
  *   <li>Connection failures surface as {@link dev.providersettings.CredentialStoreUnavailableException}; the next
  *       call after the database is back succeeds.</li>
+ *   <li>Safe behind a transaction pooler (PgBouncer) whatever the pool's pgjdbc settings: the store's own statements
+ *       never use named server-side prepared statements (it sets {@code prepareThreshold} 0 on a connection while it
+ *       uses it, and runs {@code BEGIN}/{@code COMMIT} as plain SQL). A prepared-statement or protocol error seen
+ *       anyway is a {@link ConfigurationException} naming the fix.</li>
  * </ul>
  *
  * <p><b>Row-level security</b> (opt-in, {@link Builder#rowLevelSecurity(boolean)}): every operation declares in its
@@ -141,6 +147,7 @@ public final class PostgresCredentialStore implements CredentialStore {
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
     private final DSLContext dsl;
+    private final Transactions transactions;
     private final String schema;
     private final String organizationsTableName;
     private final Table<?> organizations;
@@ -184,10 +191,11 @@ public final class PostgresCredentialStore implements CredentialStore {
                     .withSchemata(new MappedSchema().withInput("public").withOutput(schema)));
         }
         Configuration configuration = new DefaultConfiguration()
-                .set(dataSource)
+                .set(new UnnamedStatements(dataSource))
                 .set(SQLDialect.POSTGRES)
                 .set(settings);
         this.dsl = DSL.using(configuration);
+        this.transactions = new Transactions(dsl);
         this.singleLoad = new LoadStatement(false);
         this.bulkLoad = new LoadStatement(true);
 
@@ -432,8 +440,7 @@ public final class PostgresCredentialStore implements CredentialStore {
         checkOpen();
         int deleted;
         try {
-            deleted = dsl.transactionResult(configuration -> {
-                DSLContext tx = DSL.using(configuration);
+            deleted = transactions.run(tx -> {
                 setScope(tx, Scope.of(organization));
                 tx.select(LIBRARY_AUDIT).fetch();
                 var rows = tx.deleteFrom(PS)
@@ -466,8 +473,7 @@ public final class PostgresCredentialStore implements CredentialStore {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
-                List<Map<String, Long>> versions = dsl.transactionResult(configuration ->
-                        applyInTransaction(DSL.using(configuration), batches));
+                List<Map<String, Long>> versions = transactions.run(tx -> applyInTransaction(tx, batches));
                 for (SettingsBatch batch : batches) {
                     if (!batch.writes().isEmpty()) {
                         publish(new ChangeEvent(batch.organization(), batch.provider()));

@@ -73,12 +73,13 @@ class PostgresCredentialStoreTest {
         try (PostgresCredentialStore counted = PostgresCredentialStore.builder().dataSource(counting).schema(db.schema()).build()) {
             long first = counted.save(batch(org, put("A", text("a")), put("B", text("b")))).get("A");
             int firstSave = counting.executions();
-            // existence check, lock, version, insert, audit
-            assertThat(firstSave).isEqualTo(5);
+            // begin, existence check, lock, version, insert, audit, commit (BEGIN and COMMIT are plain SQL: see
+            // UnnamedStatements for why the store does not use JDBC's commit())
+            assertThat(firstSave).isEqualTo(7);
             counting.reset();
             counted.save(batch(org, put("A", text("a2"), first), new SettingWrite("B", null, first), put("C", text("c"))));
-            // existence check, lock, version, insert, update, delete, audit
-            assertThat(counting.executions()).isEqualTo(7);
+            // begin, existence check, lock, version, insert, update, delete, audit, commit
+            assertThat(counting.executions()).isEqualTo(9);
             counting.reset();
             assertThat(counted.load(org, SCALEWAY).settings()).containsOnlyKeys("A", "C");
             assertThat(counting.executions()).isEqualTo(1);

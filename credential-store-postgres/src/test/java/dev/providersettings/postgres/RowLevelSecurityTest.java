@@ -235,8 +235,8 @@ class RowLevelSecurityTest {
         try (PostgresCredentialStore counted = PostgresCredentialStore.builder().dataSource(counting)
                 .schema(db.schema()).rowLevelSecurity(true).build()) {
             counted.save(batch(org, put("A", text("a")), put("B", text("b"))));
-            // scope, existence check, lock, version, insert, audit (5 without row-level security)
-            assertThat(counting.executions()).isEqualTo(6);
+            // begin, scope, existence check, lock, version, insert, audit, commit (7 without row-level security)
+            assertThat(counting.executions()).isEqualTo(8);
             counting.reset();
             assertThat(counted.load(org, SCALEWAY).settings()).hasSize(2);
             // one execution, one round trip: set_config and the select travel together
