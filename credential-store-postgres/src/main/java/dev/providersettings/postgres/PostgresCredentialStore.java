@@ -201,8 +201,9 @@ public final class PostgresCredentialStore implements CredentialStore {
 
         if (builder.changeFeed) {
             ChangeFeed.ConnectionOpener opener = builder.changeFeedOpener(dataSource);
-            this.changeFeed = new ChangeFeed(opener, PostgresMigrations.CHANNEL, schema, this::publish,
-                    builder.reconnectInitialBackoff, builder.reconnectMaxBackoff);
+            this.changeFeed = new ChangeFeed(opener, this::notifyThroughPool, PostgresMigrations.CHANNEL, schema,
+                    this::publish, builder.reconnectInitialBackoff, builder.reconnectMaxBackoff,
+                    builder.verifyInterval, builder.verifyTimeout);
             this.changeFeed.start(builder.changeFeedStartTimeout);
         } else {
             this.changeFeed = null;
@@ -901,11 +902,49 @@ public final class PostgresCredentialStore implements CredentialStore {
     }
 
     /**
-     * Whether the change feed currently listens (false when it is reconnecting, or was not enabled). Useful for
-     * health checks.
+     * Whether the change feed currently hears notifications: it holds a listening connection and its last probe (a
+     * NOTIFY sent through the pool, at start and then periodically) came back on it. False while it reconnects, when
+     * its connection hears nothing (e.g. a LISTEN through a transaction pooler), or when it was not enabled. Useful
+     * for health checks; {@link #changeFeedStatus()} tells more.
      */
     public boolean isChangeFeedListening() {
         return changeFeed != null && changeFeed.isListening();
+    }
+
+    /** The change feed's state for health checks and metrics (see {@link ChangeFeedStatus}). */
+    public ChangeFeedStatus changeFeedStatus() {
+        if (changeFeed == null) {
+            return new ChangeFeedStatus(false, false, 0, null);
+        }
+        return new ChangeFeedStatus(true, changeFeed.isListening(), changeFeed.reconnects(), changeFeed.lastVerifiedAt());
+    }
+
+    /**
+     * Verifies the change feed now: sends a NOTIFY with a random payload through the pool and waits up to
+     * {@code timeout} for it on the feed's connection. Blocks the caller for at most about {@code timeout} (plus the
+     * pool's connection timeout if the pool is exhausted).
+     *
+     * @return whether the notification arrived in time; false when the feed is not enabled, not connected, or the
+     *         probe could not be sent. A late probe also makes the feed re-check itself with its own timeout.
+     */
+    public boolean verifyChangeFeed(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new InvalidSettingException("timeout " + timeout + " is negative: pass a positive duration");
+        }
+        return changeFeed != null && !closed && changeFeed.verify(timeout);
+    }
+
+    /** Sends a change feed probe through the pool (another session, like a real write). */
+    private void notifyThroughPool(String channel, String payload) {
+        dsl.connectionResult(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("select pg_notify(?, ?)")) {
+                statement.setString(1, channel);
+                statement.setString(2, payload);
+                statement.execute();
+            }
+            return null;
+        });
     }
 
     private void publish(ChangeEvent event) {
@@ -980,6 +1019,8 @@ public final class PostgresCredentialStore implements CredentialStore {
         private Duration reconnectInitialBackoff = Duration.ofMillis(100);
         private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
         private Duration changeFeedStartTimeout = Duration.ofSeconds(5);
+        private Duration verifyInterval = Duration.ofSeconds(30);
+        private Duration verifyTimeout = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -1039,8 +1080,11 @@ public final class PostgresCredentialStore implements CredentialStore {
         }
 
         /**
-         * Enables the change feed on a dedicated connection opened with the pool's own URL and credentials (the
-         * pool must be a {@link HikariDataSource}, or the store was given {@link #jdbc}).
+         * Enables the change feed on a dedicated connection opened with the pool's own URL, credentials and driver
+         * properties ({@link HikariDataSource#getDataSourceProperties()}: {@code sslmode}, {@code options}, ...); the
+         * pool must be a {@link HikariDataSource}, or the store was given {@link #jdbc}. If the pool goes through a
+         * transaction pooler (PgBouncer), use {@link #changeFeed(String, String, String)} with a direct URL instead:
+         * a LISTEN through a transaction pooler hears nothing.
          */
         public Builder changeFeed(boolean value) {
             this.changeFeed = value;
@@ -1074,6 +1118,36 @@ public final class PostgresCredentialStore implements CredentialStore {
             return this;
         }
 
+        /**
+         * How long {@link #build()} waits for the change feed to hear its first probe (default 5 s). If it takes
+         * longer, {@code build()} returns anyway, logs a warning, and the feed emits an "everything changed" event
+         * once it hears.
+         */
+        public Builder changeFeedStartTimeout(Duration value) {
+            if (value == null || value.isNegative()) {
+                throw new ConfigurationException("change feed start timeout " + value + " is invalid: use zero or a"
+                        + " positive duration");
+            }
+            this.changeFeedStartTimeout = value;
+            return this;
+        }
+
+        /**
+         * How often the change feed proves that it hears notifications (a NOTIFY sent through the pool must come
+         * back on the feed's connection), and how long it waits for one (defaults 30 s, 5 s). A probe that does not
+         * arrive marks the feed as not listening, logs one warning, and makes it reconnect.
+         */
+        public Builder changeFeedVerification(Duration interval, Duration timeout) {
+            if (interval == null || timeout == null || interval.isNegative() || interval.isZero()
+                    || timeout.isNegative() || timeout.isZero()) {
+                throw new ConfigurationException("change feed verification " + interval + ", " + timeout
+                        + " is invalid: use a positive interval and a positive timeout");
+            }
+            this.verifyInterval = interval;
+            this.verifyTimeout = timeout;
+            return this;
+        }
+
         ChangeFeed.ConnectionOpener changeFeedOpener(DataSource pool) {
             if (feedDataSource != null) {
                 return feedDataSource::getConnection;
@@ -1081,6 +1155,12 @@ public final class PostgresCredentialStore implements CredentialStore {
             String url = feedUrl;
             String u = feedUser;
             String p = feedPassword;
+            Properties properties = new Properties();
+            properties.setProperty("tcpKeepAlive", "true");
+            // Bounded waits, so a black-holed network shows up as a failure (and a reconnect) instead of a hang.
+            properties.setProperty("connectTimeout", "10");
+            properties.setProperty("socketTimeout", "30");
+            properties.setProperty("prepareThreshold", "0");
             if (url == null) {
                 if (!(pool instanceof HikariDataSource hikari) || hikari.getJdbcUrl() == null) {
                     throw new ConfigurationException("changeFeed(true) needs a HikariDataSource configured with a JDBC URL"
@@ -1090,19 +1170,19 @@ public final class PostgresCredentialStore implements CredentialStore {
                 url = hikari.getJdbcUrl();
                 u = hikari.getUsername();
                 p = hikari.getPassword();
+                // The pool's own driver properties (sslmode, sslcert, sslrootcert, options, ...) apply to the feed
+                // too: it must reach the database exactly as the pool does.
+                hikari.getDataSourceProperties().forEach((key, value) ->
+                        properties.setProperty(String.valueOf(key), String.valueOf(value)));
             }
             String finalUrl = url;
-            Properties properties = new Properties();
             if (u != null) {
                 properties.setProperty("user", u);
             }
             if (p != null) {
                 properties.setProperty("password", p);
             }
-            properties.setProperty("tcpKeepAlive", "true");
-            // Bounded waits, so a black-holed network shows up as a failure (and a reconnect) instead of a hang.
-            properties.setProperty("connectTimeout", "10");
-            properties.setProperty("socketTimeout", "30");
+            // Names the feed's session in pg_stat_activity (operators find and watch it by this name).
             properties.setProperty("ApplicationName", "provider-settings-change-feed");
             return () -> DriverManager.getConnection(finalUrl, properties);
         }

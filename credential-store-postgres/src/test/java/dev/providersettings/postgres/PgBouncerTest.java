@@ -1,29 +1,39 @@
 package dev.providersettings.postgres;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.providersettings.ConfigurationException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.VersionConflictException;
+import dev.providersettings.postgres.internal.ChangeFeed;
 import dev.providersettings.postgres.internal.SqlErrors;
 import dev.providersettings.postgres.testing.PostgresTestDatabase;
+import dev.providersettings.spi.ChangeEvent;
 import dev.providersettings.spi.StoredSetting;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,7 +48,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The store through a real PgBouncer in transaction pooling mode, with pools on pgjdbc's defaults (named server-side
  * prepared statements from a statement's fifth use) shared with host code that uses prepared statements too: the store
- * never answers wrongly and never fails.
+ * never answers wrongly and never fails, and a change feed whose LISTEN goes through the pooler says it hears nothing.
  * Skipped, with the reason printed, where there is no {@code pgbouncer} binary.
  */
 class PgBouncerTest {
@@ -191,6 +201,51 @@ class PgBouncerTest {
             i++;
         }
         return null;
+    }
+
+    @Test
+    void aChangeFeedWhoseListenGoesThroughThePoolerSaysItHearsNothing() throws Exception {
+        Logger feedLog = (Logger) LoggerFactory.getLogger(ChangeFeed.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        feedLog.addAppender(log);
+        HikariDataSource pool = PostgresDataSources.builder().jdbcUrl(bouncer.jdbcUrl("postgres")).user(db.user())
+                .password(db.password()).maximumPoolSize(2).minimumIdle(0).poolName("pgbouncer-feed").build();
+        pools.add(pool);
+        try (PostgresCredentialStore deaf = PostgresCredentialStore.builder().dataSource(pool).schema(db.schema())
+                .changeFeed(true).changeFeedStartTimeout(Duration.ofSeconds(2))
+                .changeFeedVerification(Duration.ofMillis(500), Duration.ofMillis(500))
+                .changeFeedReconnect(Duration.ofMillis(50), Duration.ofMillis(200)).build()) {
+            assertThat(deaf.isChangeFeedListening()).isFalse();
+            assertThat(deaf.verifyChangeFeed(Duration.ofSeconds(1))).isFalse();
+            Thread.sleep(3000); // several more probes and reconnects
+            ChangeFeedStatus status = deaf.changeFeedStatus();
+            assertThat(status.enabled()).isTrue();
+            assertThat(status.listening()).isFalse();
+            assertThat(status.lastVerifiedAt()).isNull();
+            assertThat(status.reconnects()).isPositive();
+            assertThat(log.list).filteredOn(e -> e.getLevel() == Level.WARN
+                            && e.getFormattedMessage().contains("hears nothing"))
+                    .as("one clear warning, not one per probe").hasSize(1)
+                    .first().satisfies(e -> assertThat(e.getFormattedMessage()).contains("direct URL"));
+        } finally {
+            feedLog.detachAppender(log);
+        }
+
+        // the documented setup: the pool through PgBouncer, the feed on a direct connection
+        OrganizationId org = db.createOrganization();
+        BlockingQueue<ChangeEvent> events = new LinkedBlockingQueue<>();
+        try (PostgresCredentialStore node = PostgresCredentialStore.builder().dataSource(pool).schema(db.schema())
+                .changeFeed(db.jdbcUrl(), db.user(), db.password()).build();
+             PostgresCredentialStore writer = PostgresCredentialStore.builder().dataSource(defaultPool(2))
+                     .schema(db.schema()).build()) {
+            node.subscribe(events::add);
+            assertThat(node.isChangeFeedListening()).isTrue();
+            assertThat(node.verifyChangeFeed(Duration.ofSeconds(10))).isTrue();
+            assertThat(node.changeFeedStatus().lastVerifiedAt()).isNotNull();
+            writer.save(batch(org, put("A", text("through the pooler"))));
+            assertThat(events.poll(20, TimeUnit.SECONDS)).isEqualTo(new ChangeEvent(org, SCALEWAY));
+        }
     }
 
     @Test
