@@ -542,6 +542,11 @@ class CacheRegressionTest {
         }
 
         @Override
+        public void saveAll(List<SettingsBatch> batches) {
+            delegate.saveAll(batches);
+        }
+
+        @Override
         public int deleteAll(OrganizationId organization, ProviderCode provider, String actor) {
             return delegate.deleteAll(organization, provider, actor);
         }

@@ -14,6 +14,21 @@ import java.util.function.Consumer;
 /**
  * Persistence of settings. Keeps typed values and ciphertext only, never plaintext secrets. Implementations are
  * thread-safe; failures to reach the backing store surface as {@link CredentialStoreUnavailableException}.
+ *
+ * <h2>Versions</h2>
+ * Every stored setting carries a version, the basis of check-and-set ({@link SettingWrite#expectedVersion()}).
+ * Implementations draw versions from one store-wide counter that only increases:
+ * <ul>
+ *   <li>a version is never used twice for an (organization, provider, key), not even after the key, all of the
+ *       provider's settings ({@link #deleteAll}) or the organization itself were deleted and the key written again:
+ *       a write expecting a version read before such a delete and re-create fails with
+ *       {@link VersionConflictException} instead of overwriting the new value;</li>
+ *   <li>a write gives the key a version greater than the one it replaces, and a write that starts after the key's
+ *       delete committed gives it a version greater than any it had;</li>
+ *   <li>versions are positive ({@link SettingWrite#ABSENT} = 0 means "does not exist") but not consecutive: callers
+ *       compare them for equality and order, never count writes with them. The keys written by one call may share a
+ *       version.</li>
+ * </ul>
  */
 public interface CredentialStore extends AutoCloseable {
 
@@ -40,14 +55,14 @@ public interface CredentialStore extends AutoCloseable {
     Map<String, Long> save(SettingsBatch batch);
 
     /**
-     * Applies many batches (many organizations, e.g. seeding) in one transaction: all or nothing. Stores override
-     * it to avoid a round trip per row.
+     * Applies many batches (many organizations, e.g. seeding) atomically: all or nothing, with the same checks as
+     * {@link #save} for each batch; one change event per written (organization, provider) after commit. There is no
+     * default: a loop over {@link #save} would leave the batches before a failing one written.
+     *
+     * @throws VersionConflictException if a version differs from the expected one; nothing is written
+     * @throws dev.providersettings.MissingOrganizationException if an organization does not exist; nothing is written
      */
-    default void saveAll(List<SettingsBatch> batches) {
-        for (SettingsBatch batch : batches) {
-            save(batch);
-        }
-    }
+    void saveAll(List<SettingsBatch> batches);
 
     /** Deletes every setting of one (organization, provider), audited. @return how many were deleted */
     int deleteAll(OrganizationId organization, ProviderCode provider, String actor);

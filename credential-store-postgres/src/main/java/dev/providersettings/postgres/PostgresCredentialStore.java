@@ -12,6 +12,8 @@ import dev.providersettings.postgres.internal.ChangeFeed;
 import dev.providersettings.postgres.internal.Identifiers;
 import dev.providersettings.postgres.internal.SqlErrors;
 import dev.providersettings.postgres.internal.StoredValues;
+import dev.providersettings.postgres.internal.Transactions;
+import dev.providersettings.postgres.internal.UnnamedStatements;
 import dev.providersettings.postgres.internal.jooq.tables.ProviderSettings;
 import dev.providersettings.postgres.internal.jooq.tables.ProviderSettingsAudit;
 import dev.providersettings.spi.ChangeEvent;
@@ -64,6 +66,7 @@ import java.util.function.Consumer;
 
 import static dev.providersettings.postgres.internal.jooq.Tables.PROVIDER_SETTINGS;
 import static dev.providersettings.postgres.internal.jooq.Tables.PROVIDER_SETTINGS_AUDIT;
+import static dev.providersettings.postgres.internal.jooq.Sequences.PROVIDER_SETTINGS_VERSION_SEQ;
 
 /**
  * A {@link CredentialStore} on Postgres: typed values and ciphertext in {@code provider_settings}, an audit trail in
@@ -79,6 +82,10 @@ import static dev.providersettings.postgres.internal.jooq.Tables.PROVIDER_SETTIN
  *       inserts, one batched update, array parameters), for seeding thousands of organizations.</li>
  *   <li>Connection failures surface as {@link dev.providersettings.CredentialStoreUnavailableException}; the next
  *       call after the database is back succeeds.</li>
+ *   <li>Safe behind a transaction pooler (PgBouncer) whatever the pool's pgjdbc settings: the store's own statements
+ *       never use named server-side prepared statements (it sets {@code prepareThreshold} 0 on a connection while it
+ *       uses it, and runs {@code BEGIN}/{@code COMMIT} as plain SQL). A prepared-statement or protocol error seen
+ *       anyway is a {@link ConfigurationException} naming the fix.</li>
  * </ul>
  *
  * <p><b>Row-level security</b> (opt-in, {@link Builder#rowLevelSecurity(boolean)}): every operation declares in its
@@ -128,11 +135,19 @@ public final class PostgresCredentialStore implements CredentialStore {
      */
     private static final String CUSTOM_PLAN = "set_config('plan_cache_mode', 'force_custom_plan', true)";
     private static final String CUSTOM_PLAN_SQL = "select " + CUSTOM_PLAN;
+    /**
+     * Marks a transaction whose deletes the store audits itself (with the caller's actor), so that the trigger
+     * auditing deletes made outside the store ({@code V7__truncate_notification_and_outside_deletes_audit}) does not
+     * write them twice. Transaction-local, like the scope.
+     */
+    private static final Field<String> LIBRARY_AUDIT = DSL.field("set_config('"
+            + PostgresMigrations.LIBRARY_AUDIT_SETTING + "', 'on', true)", SQLDataType.CLOB);
     private static final String SET_SCOPE_CUSTOM_PLAN_SQL = SET_SCOPE_SQL + ", " + CUSTOM_PLAN;
 
     private final DataSource dataSource;
     private final HikariDataSource ownedPool;
     private final DSLContext dsl;
+    private final Transactions transactions;
     private final String schema;
     private final String organizationsTableName;
     private final Table<?> organizations;
@@ -162,8 +177,8 @@ public final class PostgresCredentialStore implements CredentialStore {
         this.ownedPool = ownedPool;
         this.rowLevelSecurity = builder.rowLevelSecurity;
         this.schema = builder.schema;
-        this.organizationsTableName = PostgresMigrations.qualify(schema, builder.organizationsTable);
-        List<String> tableParts = Identifiers.checkQualified("organizations table", organizationsTableName);
+        List<String> tableParts = PostgresMigrations.qualify(schema, builder.organizationsTable);
+        this.organizationsTableName = Identifiers.quote(tableParts);
         this.organizations = DSL.table(DSL.name(tableParts)).as("o");
         this.organizationId = DSL.field(DSL.name("o", builder.organizationsIdColumn), SQLDataType.UUID);
 
@@ -176,17 +191,19 @@ public final class PostgresCredentialStore implements CredentialStore {
                     .withSchemata(new MappedSchema().withInput("public").withOutput(schema)));
         }
         Configuration configuration = new DefaultConfiguration()
-                .set(dataSource)
+                .set(new UnnamedStatements(dataSource))
                 .set(SQLDialect.POSTGRES)
                 .set(settings);
         this.dsl = DSL.using(configuration);
+        this.transactions = new Transactions(dsl);
         this.singleLoad = new LoadStatement(false);
         this.bulkLoad = new LoadStatement(true);
 
         if (builder.changeFeed) {
             ChangeFeed.ConnectionOpener opener = builder.changeFeedOpener(dataSource);
-            this.changeFeed = new ChangeFeed(opener, PostgresMigrations.CHANNEL, schema, this::publish,
-                    builder.reconnectInitialBackoff, builder.reconnectMaxBackoff);
+            this.changeFeed = new ChangeFeed(opener, this::notifyThroughPool, PostgresMigrations.CHANNEL, schema,
+                    this::publish, builder.reconnectInitialBackoff, builder.reconnectMaxBackoff,
+                    builder.verifyInterval, builder.verifyTimeout);
             this.changeFeed.start(builder.changeFeedStartTimeout);
         } else {
             this.changeFeed = null;
@@ -424,9 +441,9 @@ public final class PostgresCredentialStore implements CredentialStore {
         checkOpen();
         int deleted;
         try {
-            deleted = dsl.transactionResult(configuration -> {
-                DSLContext tx = DSL.using(configuration);
+            deleted = transactions.run(tx -> {
                 setScope(tx, Scope.of(organization));
+                tx.select(LIBRARY_AUDIT).fetch();
                 var rows = tx.deleteFrom(PS)
                         .where(PS.ORGANIZATION_ID.eq(organization.value()))
                         .and(PS.PROVIDER.eq(provider.value()))
@@ -457,8 +474,7 @@ public final class PostgresCredentialStore implements CredentialStore {
         RuntimeException last = null;
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             try {
-                List<Map<String, Long>> versions = dsl.transactionResult(configuration ->
-                        applyInTransaction(DSL.using(configuration), batches));
+                List<Map<String, Long>> versions = transactions.run(tx -> applyInTransaction(tx, batches));
                 for (SettingsBatch batch : batches) {
                     if (!batch.writes().isEmpty()) {
                         publish(new ChangeEvent(batch.organization(), batch.provider()));
@@ -546,6 +562,23 @@ public final class PostgresCredentialStore implements CredentialStore {
         }
 
         // Check every expected version before writing anything.
+        for (SettingsBatch batch : batches) {
+            UUID org = batch.organization().value();
+            String provider = batch.provider().value();
+            for (SettingWrite write : batch.writes()) {
+                Current row = current.get(List.of(org, provider, write.key()));
+                long actual = row == null ? 0 : row.version();
+                if (write.expectedVersion() != SettingWrite.ANY_VERSION && write.expectedVersion() != actual) {
+                    throw new VersionConflictException(batch.organization(), batch.provider(), write.key(),
+                            write.expectedVersion(), actual);
+                }
+            }
+        }
+        // One version for every key this transaction writes, drawn from the store-wide counter after the rows are
+        // locked: greater than every version they hold (a concurrent writer of the same rows committed before the
+        // lock was granted, and drew its version before ours) and never used before by any key, so a version read
+        // before a delete and re-create can never match again. Same statement: the delete-audit marker.
+        long next = keys.length == 0 ? 0 : tx.select(PROVIDER_SETTINGS_VERSION_SEQ.nextval(), LIBRARY_AUDIT).fetchOne().value1();
         List<Map<String, Long>> result = new ArrayList<>();
         List<Object[]> inserts = new ArrayList<>();
         List<Object[]> updates = new ArrayList<>();
@@ -558,11 +591,6 @@ public final class PostgresCredentialStore implements CredentialStore {
             String actor = actorOf(batch.actor());
             for (SettingWrite write : batch.writes()) {
                 Current row = current.get(List.of(org, provider, write.key()));
-                long actual = row == null ? 0 : row.version();
-                if (write.expectedVersion() != SettingWrite.ANY_VERSION && write.expectedVersion() != actual) {
-                    throw new VersionConflictException(batch.organization(), batch.provider(), write.key(),
-                            write.expectedVersion(), actual);
-                }
                 if (write.isDelete()) {
                     versions.put(write.key(), 0L);
                     if (row != null) {
@@ -572,7 +600,6 @@ public final class PostgresCredentialStore implements CredentialStore {
                     continue;
                 }
                 StoredValues v = StoredValues.of(write.value());
-                long next = actual + 1;
                 versions.put(write.key(), next);
                 if (row == null) {
                     inserts.add(new Object[]{org, provider, write.key(), v});
@@ -586,7 +613,7 @@ public final class PostgresCredentialStore implements CredentialStore {
         }
 
         for (List<Object[]> chunk : chunks(inserts, ROWS_PER_STATEMENT)) {
-            insertRows(tx, chunk);
+            insertRows(tx, chunk, next);
         }
         for (List<Object[]> chunk : chunks(updates, ROWS_PER_STATEMENT)) {
             updateRows(tx, chunk);
@@ -669,7 +696,7 @@ public final class PostgresCredentialStore implements CredentialStore {
         return all;
     }
 
-    private static void insertRows(DSLContext tx, List<Object[]> rows) {
+    private static void insertRows(DSLContext tx, List<Object[]> rows, long version) {
         int n = rows.size();
         UUID[] orgs = new UUID[n];
         String[] providers = new String[n];
@@ -691,7 +718,7 @@ public final class PostgresCredentialStore implements CredentialStore {
                         PS.BOOL_VALUE, PS.JSON_VALUE, PS.SECRET_CIPHERTEXT, PS.SECRET_KEY_ID, PS.VERSION)
                 .select(DSL.select(v("organization_id", SQLDataType.UUID), v("provider", SQLDataType.CLOB),
                                 v("key", SQLDataType.CLOB), V_TYPE, V_TEXT, V_INT, V_BOOL, V_JSON, V_CIPHERTEXT, V_KEY_ID,
-                                DSL.inline(1L))
+                                DSL.val(version))
                         .from(source))
                 .execute();
     }
@@ -875,11 +902,49 @@ public final class PostgresCredentialStore implements CredentialStore {
     }
 
     /**
-     * Whether the change feed currently listens (false when it is reconnecting, or was not enabled). Useful for
-     * health checks.
+     * Whether the change feed currently hears notifications: it holds a listening connection and its last probe (a
+     * NOTIFY sent through the pool, at start and then periodically) came back on it. False while it reconnects, when
+     * its connection hears nothing (e.g. a LISTEN through a transaction pooler), or when it was not enabled. Useful
+     * for health checks; {@link #changeFeedStatus()} tells more.
      */
     public boolean isChangeFeedListening() {
         return changeFeed != null && changeFeed.isListening();
+    }
+
+    /** The change feed's state for health checks and metrics (see {@link ChangeFeedStatus}). */
+    public ChangeFeedStatus changeFeedStatus() {
+        if (changeFeed == null) {
+            return new ChangeFeedStatus(false, false, 0, null);
+        }
+        return new ChangeFeedStatus(true, changeFeed.isListening(), changeFeed.reconnects(), changeFeed.lastVerifiedAt());
+    }
+
+    /**
+     * Verifies the change feed now: sends a NOTIFY with a random payload through the pool and waits up to
+     * {@code timeout} for it on the feed's connection. Blocks the caller for at most about {@code timeout} (plus the
+     * pool's connection timeout if the pool is exhausted).
+     *
+     * @return whether the notification arrived in time; false when the feed is not enabled, not connected, or the
+     *         probe could not be sent. A late probe also makes the feed re-check itself with its own timeout.
+     */
+    public boolean verifyChangeFeed(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative()) {
+            throw new InvalidSettingException("timeout " + timeout + " is negative: pass a positive duration");
+        }
+        return changeFeed != null && !closed && changeFeed.verify(timeout);
+    }
+
+    /** Sends a change feed probe through the pool (another session, like a real write). */
+    private void notifyThroughPool(String channel, String payload) {
+        dsl.connectionResult(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement("select pg_notify(?, ?)")) {
+                statement.setString(1, channel);
+                statement.setString(2, payload);
+                statement.execute();
+            }
+            return null;
+        });
     }
 
     private void publish(ChangeEvent event) {
@@ -954,6 +1019,8 @@ public final class PostgresCredentialStore implements CredentialStore {
         private Duration reconnectInitialBackoff = Duration.ofMillis(100);
         private Duration reconnectMaxBackoff = Duration.ofSeconds(5);
         private Duration changeFeedStartTimeout = Duration.ofSeconds(5);
+        private Duration verifyInterval = Duration.ofSeconds(30);
+        private Duration verifyTimeout = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -1013,8 +1080,11 @@ public final class PostgresCredentialStore implements CredentialStore {
         }
 
         /**
-         * Enables the change feed on a dedicated connection opened with the pool's own URL and credentials (the
-         * pool must be a {@link HikariDataSource}, or the store was given {@link #jdbc}).
+         * Enables the change feed on a dedicated connection opened with the pool's own URL, credentials and driver
+         * properties ({@link HikariDataSource#getDataSourceProperties()}: {@code sslmode}, {@code options}, ...); the
+         * pool must be a {@link HikariDataSource}, or the store was given {@link #jdbc}. If the pool goes through a
+         * transaction pooler (PgBouncer), use {@link #changeFeed(String, String, String)} with a direct URL instead:
+         * a LISTEN through a transaction pooler hears nothing.
          */
         public Builder changeFeed(boolean value) {
             this.changeFeed = value;
@@ -1048,6 +1118,36 @@ public final class PostgresCredentialStore implements CredentialStore {
             return this;
         }
 
+        /**
+         * How long {@link #build()} waits for the change feed to hear its first probe (default 5 s). If it takes
+         * longer, {@code build()} returns anyway, logs a warning, and the feed emits an "everything changed" event
+         * once it hears.
+         */
+        public Builder changeFeedStartTimeout(Duration value) {
+            if (value == null || value.isNegative()) {
+                throw new ConfigurationException("change feed start timeout " + value + " is invalid: use zero or a"
+                        + " positive duration");
+            }
+            this.changeFeedStartTimeout = value;
+            return this;
+        }
+
+        /**
+         * How often the change feed proves that it hears notifications (a NOTIFY sent through the pool must come
+         * back on the feed's connection), and how long it waits for one (defaults 30 s, 5 s). A probe that does not
+         * arrive marks the feed as not listening, logs one warning, and makes it reconnect.
+         */
+        public Builder changeFeedVerification(Duration interval, Duration timeout) {
+            if (interval == null || timeout == null || interval.isNegative() || interval.isZero()
+                    || timeout.isNegative() || timeout.isZero()) {
+                throw new ConfigurationException("change feed verification " + interval + ", " + timeout
+                        + " is invalid: use a positive interval and a positive timeout");
+            }
+            this.verifyInterval = interval;
+            this.verifyTimeout = timeout;
+            return this;
+        }
+
         ChangeFeed.ConnectionOpener changeFeedOpener(DataSource pool) {
             if (feedDataSource != null) {
                 return feedDataSource::getConnection;
@@ -1055,6 +1155,12 @@ public final class PostgresCredentialStore implements CredentialStore {
             String url = feedUrl;
             String u = feedUser;
             String p = feedPassword;
+            Properties properties = new Properties();
+            properties.setProperty("tcpKeepAlive", "true");
+            // Bounded waits, so a black-holed network shows up as a failure (and a reconnect) instead of a hang.
+            properties.setProperty("connectTimeout", "10");
+            properties.setProperty("socketTimeout", "30");
+            properties.setProperty("prepareThreshold", "0");
             if (url == null) {
                 if (!(pool instanceof HikariDataSource hikari) || hikari.getJdbcUrl() == null) {
                     throw new ConfigurationException("changeFeed(true) needs a HikariDataSource configured with a JDBC URL"
@@ -1064,19 +1170,19 @@ public final class PostgresCredentialStore implements CredentialStore {
                 url = hikari.getJdbcUrl();
                 u = hikari.getUsername();
                 p = hikari.getPassword();
+                // The pool's own driver properties (sslmode, sslcert, sslrootcert, options, ...) apply to the feed
+                // too: it must reach the database exactly as the pool does.
+                hikari.getDataSourceProperties().forEach((key, value) ->
+                        properties.setProperty(String.valueOf(key), String.valueOf(value)));
             }
             String finalUrl = url;
-            Properties properties = new Properties();
             if (u != null) {
                 properties.setProperty("user", u);
             }
             if (p != null) {
                 properties.setProperty("password", p);
             }
-            properties.setProperty("tcpKeepAlive", "true");
-            // Bounded waits, so a black-holed network shows up as a failure (and a reconnect) instead of a hang.
-            properties.setProperty("connectTimeout", "10");
-            properties.setProperty("socketTimeout", "30");
+            // Names the feed's session in pg_stat_activity (operators find and watch it by this name).
             properties.setProperty("ApplicationName", "provider-settings-change-feed");
             return () -> DriverManager.getConnection(finalUrl, properties);
         }

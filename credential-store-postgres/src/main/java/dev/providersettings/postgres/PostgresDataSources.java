@@ -10,6 +10,9 @@ import java.time.Duration;
  * Builds HikariCP pools for the store. Whoever builds a pool owns it: the caller closes a pool built here
  * ({@link HikariDataSource#close()}); {@link PostgresCredentialStore} never closes a pool it was handed.
  *
+ * <p>The pools' connections use no named server-side prepared statements ({@code prepareThreshold=0}), so they work
+ * behind a transaction pooler such as PgBouncer; a {@code prepareThreshold} in the JDBC URL overrides it.
+ *
  * <pre>{@code
  * HikariDataSource pool = PostgresDataSources.hikari("jdbc:postgresql://db/app", "app", password);
  * }</pre>
@@ -111,6 +114,9 @@ public final class PostgresDataSources {
             config.setPoolName(poolName);
             // Start even when the database is down: the store reports unavailability per call and recovers.
             config.setInitializationFailTimeout(-1);
+            // No named server-side prepared statements, so the pool is safe behind a transaction pooler (PgBouncer)
+            // for the host's own statements too. A prepareThreshold in the JDBC URL takes precedence.
+            config.addDataSourceProperty("prepareThreshold", "0");
             return new HikariDataSource(config);
         }
     }

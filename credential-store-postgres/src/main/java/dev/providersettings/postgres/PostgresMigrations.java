@@ -37,12 +37,17 @@ public final class PostgresMigrations {
     public static final String ORGANIZATION_SETTING = "provider_settings.organization_id";
     /** The transaction-local setting that, when {@code on}, lets a maintenance operation through to every row. */
     public static final String MAINTENANCE_SETTING = "provider_settings.maintenance";
+    /**
+     * The transaction-local setting with which the store marks a transaction whose deletes it audits itself; the
+     * trigger that audits deletes made outside the store (an organization deleted, cascading) skips them.
+     */
+    public static final String LIBRARY_AUDIT_SETTING = "provider_settings.library_audit";
     /** The NOTIFY channel the triggers publish changes on. */
     public static final String CHANNEL = "provider_settings_changed";
 
     private final DataSource dataSource;
     private final String schema;
-    private final String organizationsTable;
+    private final List<String> organizationsTable;
     private final String organizationsIdColumn;
     private final boolean createOrganizationsTable;
     private final boolean rowLevelSecurity;
@@ -65,16 +70,19 @@ public final class PostgresMigrations {
      * Qualifies an unqualified organizations table with the library's schema, so that migrations and queries
      * agree on it whatever the connection's search path is.
      */
-    static String qualify(String schema, String table) {
+    static List<String> qualify(String schema, String table) {
         List<String> parts = Identifiers.checkQualified("organizations table", table);
-        return parts.size() == 1 && schema != null ? schema + "." + table : table;
+        return parts.size() == 1 && schema != null ? List.of(schema, parts.get(0)) : parts;
     }
 
-    /** The Flyway placeholders the scripts use, with this configuration's values. */
+    /**
+     * The Flyway placeholders the scripts use, with this configuration's values. Identifiers are double-quoted
+     * ({@code "App"."Orgs"}, {@code "id"}), so names are used exactly as configured, case included.
+     */
     public Map<String, String> placeholders() {
         return Map.of(
-                "organizations_table", organizationsTable,
-                "organizations_id_column", organizationsIdColumn,
+                "organizations_table", Identifiers.quote(organizationsTable),
+                "organizations_id_column", Identifiers.quote(organizationsIdColumn),
                 "create_organizations_table", Boolean.toString(createOrganizationsTable));
     }
 
@@ -108,7 +116,7 @@ public final class PostgresMigrations {
                 throw SqlErrors.translate("migration", e);
             }
             throw new ConfigurationException("the provider-settings migrations failed: " + e.getMessage()
-                    + "; check that the organizations table " + organizationsTable + "(" + organizationsIdColumn
+                    + "; check that the organizations table " + Identifiers.quote(organizationsTable) + "(" + organizationsIdColumn
                     + ") exists with a uuid key, or enable createOrganizationsTable(true)", e);
         }
     }
@@ -131,7 +139,10 @@ public final class PostgresMigrations {
             return this;
         }
 
-        /** The schema of the library's tables (created if missing); default: the connection's current schema. */
+        /**
+         * The schema of the library's tables (created if missing); default: the connection's current schema. The name
+         * is used exactly as given, case included ({@code App} is the schema {@code "App"}).
+         */
         public Builder schema(String value) {
             this.schema = value == null ? null : Identifiers.check("schema", value);
             return this;

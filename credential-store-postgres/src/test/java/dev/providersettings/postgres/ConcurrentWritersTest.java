@@ -88,7 +88,9 @@ class ConcurrentWritersTest {
         var settings = store.load(org, SCALEWAY).settings();
         long total = (long) WRITERS * INCREMENTS;
         assertThat(settings.get("COUNTER").value()).isEqualTo(new StoredValue.Integer(total));
-        assertThat(settings.get("COUNTER").version()).isEqualTo(total);
+        // one audited write per increment, each with a greater version than the one before; the last one is stored
+        assertThat(auditedVersions(org, "COUNTER")).hasSize((int) total).isSorted().doesNotHaveDuplicates()
+                .last().isEqualTo(settings.get("COUNTER").version());
         assertThat(settings.get("SHADOW").value()).isEqualTo(text(Long.toString(total)));
         assertThat(rows(org, "COUNTER")).isEqualTo(1);
         assertThat(conflicts.get()).as("the writers did race").isPositive();
@@ -125,7 +127,15 @@ class ConcurrentWritersTest {
         assertThat(refused.get()).isEqualTo(WRITERS - 1);
         assertThat(rows(org, "ONLY_ONCE")).isEqualTo(1);
         assertThat(rows(org, "LAST_WINS")).isEqualTo(1);
-        assertThat(store.load(org, SCALEWAY).settings().get("LAST_WINS").version()).isEqualTo(WRITERS);
+        assertThat(auditedVersions(org, "LAST_WINS")).hasSize(WRITERS).isSorted().doesNotHaveDuplicates()
+                .last().isEqualTo(store.load(org, SCALEWAY).settings().get("LAST_WINS").version());
+    }
+
+    /** The versions the audit trail recorded for the key, in the order they were written. */
+    private static List<Long> auditedVersions(OrganizationId org, String key) {
+        return DSL.using(db.dataSource(), SQLDialect.POSTGRES).fetch("SELECT version FROM " + db.schema()
+                + ".provider_settings_audit WHERE organization_id = ? AND key = ? ORDER BY id", org.value(), key)
+                .getValues(0, Long.class);
     }
 
     private static int rows(OrganizationId org, String key) {

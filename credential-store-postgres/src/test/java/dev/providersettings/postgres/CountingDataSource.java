@@ -17,6 +17,7 @@ import java.util.logging.Logger;
 final class CountingDataSource implements DataSource {
     private final DataSource delegate;
     private final AtomicInteger executions = new AtomicInteger();
+    private final java.util.List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     CountingDataSource(DataSource delegate) {
         this.delegate = delegate;
@@ -30,8 +31,16 @@ final class CountingDataSource implements DataSource {
         executions.set(0);
     }
 
+    /** The SQL of every statement prepared through this data source, in order. */
+    java.util.List<String> statements() {
+        return statements;
+    }
+
     private Connection wrap(Connection connection) {
         InvocationHandler handler = (proxy, method, args) -> {
+            if (method.getName().startsWith("prepare") && args != null && args[0] instanceof String sql) {
+                statements.add(sql);
+            }
             Object result = invoke(connection, method, args);
             if (result instanceof Statement statement) {
                 return wrapStatement(statement);

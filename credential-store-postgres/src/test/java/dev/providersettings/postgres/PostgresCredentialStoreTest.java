@@ -71,14 +71,15 @@ class PostgresCredentialStoreTest {
         OrganizationId org = db.createOrganization();
         CountingDataSource counting = new CountingDataSource(db.dataSource());
         try (PostgresCredentialStore counted = PostgresCredentialStore.builder().dataSource(counting).schema(db.schema()).build()) {
-            counted.save(batch(org, put("A", text("a")), put("B", text("b"))));
+            long first = counted.save(batch(org, put("A", text("a")), put("B", text("b")))).get("A");
             int firstSave = counting.executions();
-            // existence check, lock, insert, audit
-            assertThat(firstSave).isEqualTo(4);
+            // begin, existence check, lock, version, insert, audit, commit (BEGIN and COMMIT are plain SQL: see
+            // UnnamedStatements for why the store does not use JDBC's commit())
+            assertThat(firstSave).isEqualTo(7);
             counting.reset();
-            counted.save(batch(org, put("A", text("a2"), 1), new SettingWrite("B", null, 1), put("C", text("c"))));
-            // existence check, lock, insert, update, delete, audit
-            assertThat(counting.executions()).isEqualTo(6);
+            counted.save(batch(org, put("A", text("a2"), first), new SettingWrite("B", null, first), put("C", text("c"))));
+            // begin, existence check, lock, version, insert, update, delete, audit, commit
+            assertThat(counting.executions()).isEqualTo(9);
             counting.reset();
             assertThat(counted.load(org, SCALEWAY).settings()).containsOnlyKeys("A", "C");
             assertThat(counting.executions()).isEqualTo(1);
@@ -97,8 +98,9 @@ class PostgresCredentialStoreTest {
                 put("ENABLED", new StoredValue.Bool(true)),
                 put("OPTIONS", new StoredValue.Json("{\"zone\":\"fr-par-1\"}")),
                 put("SECRET_KEY", secret("k1", "ciphertext-bytes"))));
+        long version = versions.get("SECRET_KEY");
         assertThat(versions).containsOnlyKeys("PROJECT_ID", "MAX_SERVERS", "ENABLED", "OPTIONS", "SECRET_KEY")
-                .allSatisfy((k, v) -> assertThat(v).isEqualTo(1L));
+                .allSatisfy((k, v) -> assertThat(v).as("one version per transaction").isEqualTo(version));
 
         StoredSettings loaded = store.load(org, SCALEWAY);
         assertThat(loaded.organizationExists()).isTrue();
@@ -107,7 +109,7 @@ class PostgresCredentialStoreTest {
         assertThat(loaded.settings().get("ENABLED").value()).isEqualTo(new StoredValue.Bool(true));
         assertThat(((StoredValue.Json) loaded.settings().get("OPTIONS").value()).value()).contains("fr-par-1");
         assertThat(loaded.settings().get("SECRET_KEY").value()).isEqualTo(secret("k1", "ciphertext-bytes"));
-        assertThat(loaded.settings().get("SECRET_KEY").version()).isEqualTo(1);
+        assertThat(loaded.settings().get("SECRET_KEY").version()).isEqualTo(version);
         assertThat(loaded.settings().get("SECRET_KEY").updatedAt()).isNotNull();
 
         // another provider of the same organization sees nothing
@@ -117,26 +119,28 @@ class PostgresCredentialStoreTest {
     @Test
     void versionsGrowAndStaleWritesConflictWithoutWritingAnything() {
         OrganizationId org = db.createOrganization();
-        store.save(batch(org, put("A", text("a1"), SettingWrite.ABSENT), put("B", text("b1"), SettingWrite.ABSENT)));
-        assertThat(store.save(batch(org, put("A", text("a2"), 1)))).containsEntry("A", 2L);
+        long v1 = store.save(batch(org, put("A", text("a1"), SettingWrite.ABSENT), put("B", text("b1"), SettingWrite.ABSENT)))
+                .get("A");
+        long v2 = store.save(batch(org, put("A", text("a2"), v1))).get("A");
+        assertThat(v2).isGreaterThan(v1);
 
         // B's expectation is right, A's is stale: nothing of the batch is written
-        assertThatThrownBy(() -> store.save(batch(org, put("B", text("value-of-b2"), 1), put("A", text("value-of-a3"), 1))))
+        assertThatThrownBy(() -> store.save(batch(org, put("B", text("value-of-b2"), v1), put("A", text("value-of-a3"), v1))))
                 .isInstanceOfSatisfying(VersionConflictException.class, e -> {
                     assertThat(e.key()).isEqualTo("A");
-                    assertThat(e.expectedVersion()).isEqualTo(1);
-                    assertThat(e.actualVersion()).isEqualTo(2);
+                    assertThat(e.expectedVersion()).isEqualTo(v1);
+                    assertThat(e.actualVersion()).isEqualTo(v2);
                     assertThat(e.getMessage()).doesNotContain("value-of-a3").doesNotContain("value-of-b2");
                 });
         StoredSettings after = store.load(org, SCALEWAY);
         assertThat(after.settings().get("A").value()).isEqualTo(text("a2"));
         assertThat(after.settings().get("B").value()).isEqualTo(text("b1"));
-        assertThat(after.settings().get("B").version()).isEqualTo(1);
+        assertThat(after.settings().get("B").version()).isEqualTo(v1);
 
         // ABSENT on an existing key conflicts; an expected version on a missing key conflicts
         assertThatThrownBy(() -> store.save(batch(org, put("A", text("x"), SettingWrite.ABSENT))))
                 .isInstanceOf(VersionConflictException.class);
-        assertThatThrownBy(() -> store.save(batch(org, put("C", text("x"), 3))))
+        assertThatThrownBy(() -> store.save(batch(org, put("C", text("x"), v2))))
                 .isInstanceOfSatisfying(VersionConflictException.class, e -> assertThat(e.actualVersion()).isZero());
         assertThat(store.load(org, SCALEWAY).settings()).doesNotContainKey("C");
     }
@@ -153,8 +157,9 @@ class PostgresCredentialStoreTest {
                 put("JSON", new StoredValue.Json("{\"a\": [1, \"x,}\"], \"b\": null}")),
                 put("NEGATIVE", new StoredValue.Integer(Long.MIN_VALUE)), put("FALSE", new StoredValue.Bool(false)),
                 put("BINARY", new StoredValue.Encrypted(new dev.providersettings.spi.EncryptedSecret("k1", binary))));
+        long previous = 0;
         for (int round = 1; round <= 2; round++) { // insert, then update
-            store.save(new SettingsBatch(org, SCALEWAY, "t", values));
+            long written = store.save(new SettingsBatch(org, SCALEWAY, "t", values)).get("AWKWARD");
             var loaded = store.load(org, SCALEWAY).settings();
             assertThat(loaded.get("AWKWARD").value()).isEqualTo(text(awkward));
             assertThat(loaded.get("NULL_WORD").value()).isEqualTo(text("NULL"));
@@ -163,7 +168,8 @@ class PostgresCredentialStoreTest {
             assertThat(loaded.get("NEGATIVE").value()).isEqualTo(new StoredValue.Integer(Long.MIN_VALUE));
             assertThat(loaded.get("FALSE").value()).isEqualTo(new StoredValue.Bool(false));
             assertThat(((StoredValue.Encrypted) loaded.get("BINARY").value()).secret().ciphertext()).isEqualTo(binary);
-            assertThat(loaded.get("AWKWARD").version()).isEqualTo(round);
+            assertThat(loaded.get("AWKWARD").version()).isEqualTo(written).isGreaterThan(previous);
+            previous = written;
         }
     }
 
@@ -182,7 +188,7 @@ class PostgresCredentialStoreTest {
             OrganizationId org = db.createOrganization();
             store.save(batch(org, put("PROJECT", text("PLAINTEXT-MARKER")), put("SECRET", secret("k1", "CIPHER-MARKER"))));
             store.load(org, SCALEWAY);
-            assertThatThrownBy(() -> store.save(batch(org, put("PROJECT", text("PLAINTEXT-MARKER-2"), 9))))
+            assertThatThrownBy(() -> store.save(batch(org, put("PROJECT", text("PLAINTEXT-MARKER-2"), 999_999_999L))))
                     .isInstanceOf(VersionConflictException.class);
             store.saveAll(List.of(batch(org, put("PROJECT", text("PLAINTEXT-MARKER-3")))));
             jooq.debug("capture works");
@@ -203,18 +209,18 @@ class PostgresCredentialStoreTest {
     @Test
     void aKeyMayChangeItsType() {
         OrganizationId org = db.createOrganization();
-        store.save(batch(org, put("VALUE", text("10"))));
-        assertThat(store.save(batch(org, put("VALUE", new StoredValue.Integer(10), 1)))).containsEntry("VALUE", 2L);
+        long text = store.save(batch(org, put("VALUE", text("10")))).get("VALUE");
+        assertThat(store.save(batch(org, put("VALUE", new StoredValue.Integer(10), text))).get("VALUE")).isGreaterThan(text);
         assertThat(store.load(org, SCALEWAY).settings().get("VALUE").value()).isEqualTo(new StoredValue.Integer(10));
     }
 
     @Test
     void deletesWithAndWithoutCheckAndSet() {
         OrganizationId org = db.createOrganization();
-        store.save(batch(org, put("A", text("a")), put("B", text("b"))));
-        assertThatThrownBy(() -> store.save(batch(org, new SettingWrite("A", null, 5))))
+        long written = store.save(batch(org, put("A", text("a")), put("B", text("b")))).get("A");
+        assertThatThrownBy(() -> store.save(batch(org, new SettingWrite("A", null, written + 1))))
                 .isInstanceOf(VersionConflictException.class);
-        assertThat(store.save(batch(org, new SettingWrite("A", null, 1), new SettingWrite("MISSING", null, SettingWrite.ANY_VERSION))))
+        assertThat(store.save(batch(org, new SettingWrite("A", null, written), new SettingWrite("MISSING", null, SettingWrite.ANY_VERSION))))
                 .containsEntry("A", 0L).containsEntry("MISSING", 0L);
         assertThat(store.load(org, SCALEWAY).settings()).containsOnlyKeys("B");
 
@@ -258,10 +264,11 @@ class PostgresCredentialStoreTest {
     @Test
     void auditRowsRecordWhoChangedWhatButNeverAValue() {
         OrganizationId org = db.createOrganization();
-        store.save(new SettingsBatch(org, SCALEWAY, "alice", List.of(put("SECRET_KEY", secret("k1", "TOP-SECRET-CIPHER")),
-                put("PROJECT", text("visible-project-value")))));
-        store.save(new SettingsBatch(org, SCALEWAY, "bob", List.of(put("SECRET_KEY", secret("k1", "OTHER-CIPHER"), 1))));
-        store.save(new SettingsBatch(org, SCALEWAY, "carol", List.of(new SettingWrite("PROJECT", null, 1))));
+        long v1 = store.save(new SettingsBatch(org, SCALEWAY, "alice", List.of(put("SECRET_KEY", secret("k1", "TOP-SECRET-CIPHER")),
+                put("PROJECT", text("visible-project-value"))))).get("SECRET_KEY");
+        long v2 = store.save(new SettingsBatch(org, SCALEWAY, "bob", List.of(put("SECRET_KEY", secret("k1", "OTHER-CIPHER"), v1))))
+                .get("SECRET_KEY");
+        store.save(new SettingsBatch(org, SCALEWAY, "carol", List.of(new SettingWrite("PROJECT", null, v1))));
         store.deleteAll(org, SCALEWAY, "dave");
 
         var rows = sql.resultQuery("SELECT actor, key, action, version, at, a.* FROM " + db.schema()
@@ -269,10 +276,10 @@ class PostgresCredentialStoreTest {
         List<String> summary = new ArrayList<>();
         rows.forEach(r -> summary.add(r.get("actor") + " " + r.get("action") + " " + r.get("key") + " v" + r.get("version")));
         assertThat(summary).containsExactly(
-                "alice insert SECRET_KEY v1", "alice insert PROJECT v1",
-                "bob update SECRET_KEY v2",
-                "carol delete PROJECT v1",
-                "dave delete SECRET_KEY v2");
+                "alice insert SECRET_KEY v" + v1, "alice insert PROJECT v" + v1,
+                "bob update SECRET_KEY v" + v2,
+                "carol delete PROJECT v" + v1,
+                "dave delete SECRET_KEY v" + v2);
         String everything = rows.formatCSV();
         assertThat(everything).doesNotContain("TOP-SECRET-CIPHER").doesNotContain("OTHER-CIPHER")
                 .doesNotContain("visible-project-value");
@@ -306,14 +313,14 @@ class PostgresCredentialStoreTest {
     @Test
     void findsSecretsEncryptedWithOtherKeys() {
         OrganizationId org = db.createOrganization();
-        store.save(batch(org, put("OLD", secret("key-old", "c1")), put("NEW", secret("key-new", "c2")),
-                put("PLAIN", text("t"))));
+        long written = store.save(batch(org, put("OLD", secret("key-old", "c1")), put("NEW", secret("key-new", "c2")),
+                put("PLAIN", text("t")))).get("OLD");
         List<SecretRef> refs = store.findSecretsNotEncryptedWith("key-new", 1000);
         assertThat(refs).filteredOn(r -> r.organization().equals(org))
                 .singleElement()
                 .satisfies(r -> {
                     assertThat(r.key()).isEqualTo("OLD");
-                    assertThat(r.version()).isEqualTo(1);
+                    assertThat(r.version()).isEqualTo(written);
                     assertThat(r.secret().keyId()).isEqualTo("key-old");
                     assertThat(new String(r.secret().ciphertext(), StandardCharsets.UTF_8)).isEqualTo("c1");
                 });
@@ -327,7 +334,7 @@ class PostgresCredentialStoreTest {
         List<ChangeEvent> events = new ArrayList<>();
         try (var subscription = store.subscribe(events::add)) {
             store.save(batch(org, put("A", text("a"))));
-            assertThatThrownBy(() -> store.save(batch(org, put("A", text("b"), 7)))).isInstanceOf(VersionConflictException.class);
+            assertThatThrownBy(() -> store.save(batch(org, put("A", text("b"), 999_999_999L)))).isInstanceOf(VersionConflictException.class);
             store.deleteAll(org, SCALEWAY, "t");
         }
         store.save(batch(org, put("A", text("c"))));

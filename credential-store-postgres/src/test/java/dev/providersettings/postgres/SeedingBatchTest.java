@@ -45,6 +45,7 @@ class SeedingBatchTest {
             assertThat(sql.fetchCount(DSL.table(DSL.name(db.schema(), "provider_settings")))).isEqualTo(4 * ORGANIZATIONS);
             assertThat(sql.fetchCount(DSL.table(DSL.name(db.schema(), "provider_settings_audit")))).isEqualTo(4 * ORGANIZATIONS);
 
+            long seeded = store.load(orgs.get(0), SCALEWAY).settings().get("PROJECT_ID").version();
             // seeding again updates every row, still in few statements (one JDBC batch for the updates)
             counting.reset();
             t0 = System.nanoTime();
@@ -56,7 +57,7 @@ class SeedingBatchTest {
             Map<OrganizationId, StoredSettings> sample = store.loadMany(SCALEWAY, List.of(orgs.get(0), orgs.get(ORGANIZATIONS - 1)));
             assertThat(sample.values()).allSatisfy(s -> {
                 assertThat(s.settings()).hasSize(4);
-                assertThat(s.settings().get("PROJECT_ID").version()).isEqualTo(2);
+                assertThat(s.settings().get("PROJECT_ID").version()).isGreaterThan(seeded);
                 assertThat(s.settings().get("ACCESS_KEY").value()).isEqualTo(text("AK-v2"));
             });
 
@@ -70,7 +71,7 @@ class SeedingBatchTest {
             List<SettingsBatch> stale = seed(orgs, "v3", SettingWrite.ANY_VERSION);
             OrganizationId last = orgs.get(ORGANIZATIONS - 1);
             stale.set(ORGANIZATIONS - 1, new SettingsBatch(last, SCALEWAY, "seed",
-                    List.of(put("PROJECT_ID", text("p-v3"), 1))));
+                    List.of(put("PROJECT_ID", text("p-v3"), seeded))));
             assertThatThrownBy(() -> store.saveAll(stale)).isInstanceOf(VersionConflictException.class);
             assertThat(store.load(orgs.get(0), SCALEWAY).settings().get("ACCESS_KEY").value()).isEqualTo(text("AK-v2"));
         }

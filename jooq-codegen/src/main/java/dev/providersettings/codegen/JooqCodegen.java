@@ -38,8 +38,8 @@ public final class JooqCodegen {
 
     /** The Flyway history table of the library (kept apart from the host's own Flyway history). */
     public static final String HISTORY_TABLE = "provider_settings_schema_history";
-    /** The tables the store queries through generated classes. */
-    public static final String INCLUDED_TABLES = "provider_settings|provider_settings_audit";
+    /** The tables and the version sequence the store uses through generated classes. */
+    public static final String INCLUDED_TABLES = "provider_settings|provider_settings_audit|provider_settings_version_seq";
 
     private static final String STAMP_FILE = ".migrations.sha256";
 
@@ -113,7 +113,7 @@ public final class JooqCodegen {
                                 .withInputSchema("public")
                                 .withIncludes(INCLUDED_TABLES)
                                 .withIncludeRoutines(false)
-                                .withIncludeSequences(false)
+                                .withIncludeSequences(true)
                                 .withIncludeUDTs(false)
                                 .withIncludeDomains(false))
                         .withGenerate(new Generate()

@@ -26,6 +26,9 @@ class JooqCodegenTest {
         assertThat(tables.resolve("ProviderSettingsSchemaHistory.java")).doesNotExist();
         String settings = Files.readString(tables.resolve("ProviderSettings.java"));
         assertThat(settings).contains("JSON_VALUE").contains("SECRET_CIPHERTEXT").contains("ORGANIZATION_ID");
+        // the store-wide version counter (V6) is generated too; no other sequence (identity columns have their own)
+        String sequences = Files.readString(output.resolve("test/generated/Sequences.java"));
+        assertThat(sequences).contains("PROVIDER_SETTINGS_VERSION_SEQ").doesNotContain("PROVIDER_SETTINGS_ID_SEQ");
 
         assertThat(JooqCodegen.generate(MIGRATIONS, output, "test.generated")).as("up to date").isFalse();
         assertThat(tables.resolve("ProviderSettings.java")).exists();

@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * Validates SQL identifiers given in configuration (schema, organizations table and column). They end up in DDL
- * through Flyway placeholders, so only plain identifiers are accepted: no quoting, no injection.
+ * Validates SQL identifiers given in configuration (schema, organizations table and column) and quotes them. A name is
+ * taken exactly as written, case included ({@code App} is the schema {@code "App"}, not {@code app}), and is always
+ * used double-quoted: in jOOQ queries, in the Flyway placeholders of the migrations and in the change feed's schema
+ * filter. Only letters, digits and {@code _} are accepted, so quoting never needs escaping and nothing can be injected.
  */
 public final class Identifiers {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
@@ -22,6 +24,23 @@ public final class Identifiers {
                     + " and '_' starting with a letter or '_', at most 63 characters (e.g. 'organizations')");
         }
         return value;
+    }
+
+    /** The identifier double-quoted, so Postgres keeps its case ({@code App} → {@code "App"}). */
+    public static String quote(String identifier) {
+        return '"' + check("identifier", identifier) + '"';
+    }
+
+    /** Each part double-quoted and joined with dots ({@code [App, Orgs]} → {@code "App"."Orgs"}). */
+    public static String quote(List<String> parts) {
+        StringBuilder quoted = new StringBuilder();
+        for (String part : parts) {
+            if (quoted.length() > 0) {
+                quoted.append('.');
+            }
+            quoted.append(quote(part));
+        }
+        return quoted.toString();
     }
 
     /** Checks {@code name} or {@code schema.name}; returns the parts. */

@@ -18,6 +18,12 @@ import java.util.Set;
 public final class SqlErrors {
     /** admin_shutdown, crash_shutdown, cannot_connect_now, too_many_connections. */
     private static final Set<String> UNAVAILABLE_STATES = Set.of("57P01", "57P02", "57P03", "53300");
+    /**
+     * invalid_sql_statement_name ({@code prepared statement "S_2" does not exist}), duplicate_prepared_statement,
+     * protocol_violation ({@code bind message supplies 2 parameters, but prepared statement "S_1" requires 1}): what a
+     * transaction pooler does to named prepared statements. Not an outage: retrying does not help, configuration does.
+     */
+    private static final Set<String> POOLER_STATES = Set.of("26000", "42P05", "08P01");
     /** unique_violation, deadlock_detected, serialization_failure: the transaction may be repeated. */
     private static final Set<String> RETRYABLE_STATES = Set.of("23505", "40P01", "40001");
 
@@ -49,8 +55,20 @@ public final class SqlErrors {
         return failure;
     }
 
+    /**
+     * Whether the failure is a prepared-statement or protocol error, the signature of a transaction pooler (PgBouncer)
+     * in front of a pool whose pgjdbc connections use server-side prepared statements.
+     */
+    public static boolean isPoolerMisconfiguration(Throwable error) {
+        String state = sqlState(error);
+        return state != null && POOLER_STATES.contains(state);
+    }
+
     /** Whether the failure means the database cannot be reached (down, restarting, pool exhausted, network). */
     public static boolean isUnavailable(Throwable error) {
+        if (isPoolerMisconfiguration(error)) {
+            return false;
+        }
         for (Throwable t = error; t != null; t = t.getCause()) {
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
                     || t instanceof ConnectException || t instanceof SocketException) {
@@ -91,6 +109,14 @@ public final class SqlErrors {
         }
         // The driver's exception is the useful cause; jOOQ's wrapper around it adds nothing for callers.
         Throwable error = rootSqlException(failure);
+        if (isPoolerMisconfiguration(error)) {
+            return new ConfigurationException("the Postgres credential store got a prepared-statement or protocol error"
+                    + " during " + operation + " (SQLState " + sqlState(error) + "): a connection pooler in transaction"
+                    + " mode (e.g. PgBouncer) sits between the pool and Postgres while the pool's connections use named"
+                    + " server-side prepared statements; add prepareThreshold=0 to the pool's JDBC URL (or enable"
+                    + " max_prepared_statements in PgBouncer 1.21+), and give the change feed a direct URL"
+                    + " (see 'Connection poolers' in the credential-store-postgres README); retrying does not help", error);
+        }
         if (isUnavailable(error)) {
             return new CredentialStoreUnavailableException("the Postgres credential store is unavailable during "
                     + operation + " (SQLState " + sqlState(error) + "): check that the database is up and reachable;"

@@ -59,6 +59,26 @@ class SqlErrorsTest {
     }
 
     @Test
+    void preparedStatementAndProtocolErrorsAreAPoolerMisconfigurationNotAnOutage() {
+        String[][] cases = {
+                {"26000", "ERROR: prepared statement \"S_2\" does not exist"},
+                {"42P05", "ERROR: prepared statement \"S_1\" already exists"},
+                {"08P01", "ERROR: bind message supplies 2 parameters, but prepared statement \"S_1\" requires 1"},
+        };
+        for (String[] c : cases) {
+            SQLException driver = new SQLException(c[1], c[0]);
+            assertThat(SqlErrors.isUnavailable(wrapped(driver))).as(c[0]).isFalse();
+            RuntimeException translated = SqlErrors.translate("load of provider scaleway", wrapped(driver));
+            assertThat(translated).as(c[0]).isExactlyInstanceOf(ConfigurationException.class)
+                    .hasMessageContaining("SQLState " + c[0]).hasMessageContaining("prepareThreshold=0")
+                    .hasMessageContaining("PgBouncer").hasMessageContaining("direct URL")
+                    .hasMessageNotContaining("S_1").hasMessageNotContaining("S_2");
+            assertThat(((ProviderSettingsException) translated).isRetryable()).isFalse();
+            assertThat(translated.getCause()).isSameAs(driver);
+        }
+    }
+
+    @Test
     void libraryExceptionsPassThrough() {
         VersionConflictException conflict = new VersionConflictException(OrganizationId.random(), ProviderCode.of("scaleway"),
                 "A", 1, 2);

@@ -336,7 +336,7 @@ class BadInputTest {
                 lib("update(stale expected version)", VersionConflictException.class, ScalewaySettings.PROJECT_ID,
                         () -> update(org, SCW, SettingsUpdate.builder()
                                 .set(ScalewaySettings.PROJECT_ID, UUID.randomUUID().toString())
-                                .expectVersion(ScalewaySettings.PROJECT_ID, 7).build())),
+                                .expectVersion(ScalewaySettings.PROJECT_ID, 999_999_999L).build())),
                 lib("update(broken JSON)", InvalidSettingException.class, TestProviderFactory.TAGS,
                         () -> update(org, TC, one(TestProviderFactory.TAGS, "{\"team\":"))),
                 lib("update(integer given as text)", InvalidSettingException.class, TestProviderFactory.TIMEOUT_SECONDS,
