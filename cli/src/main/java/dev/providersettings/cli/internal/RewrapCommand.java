@@ -47,9 +47,6 @@ public final class RewrapCommand implements Callable<Integer> {
             description = "Least time between two progress lines in ms (default ${DEFAULT-VALUE}; a bar redraws every 100 ms).")
     long progressInterval;
 
-    @Option(names = "--actor", paramLabel = "NAME", description = "Who rewraps, for the audit trail.")
-    String actor;
-
     @Override
     public Integer call() {
         if (batchSize < 1 || batchSize > 10_000) {
@@ -59,7 +56,7 @@ public final class RewrapCommand implements Callable<Integer> {
             throw CliException.usage("--progress-interval " + progressInterval + " is negative");
         }
         Terminal t = root.terminal();
-        String who = root.actor(actor);
+        String who = root.actor();
         try (Session session = root.session(2)) {
             KeyRing ring = session.keyRing();
             String primary = ring.primaryKeyId();

@@ -73,6 +73,10 @@ public final class RootCommand {
             description = "Accept a plain-http Scaleway endpoint (a local fake API only).")
     String scalewayAllowInsecureHttp;
 
+    @Option(names = "--actor", scope = ScopeType.INHERIT, paramLabel = "NAME",
+            description = "Who writes, for the audit trail (default cli:<user name>).")
+    String actor;
+
     @Option(names = "--json", scope = ScopeType.INHERIT, description = "Print results as JSON.")
     boolean json;
 
@@ -110,6 +114,7 @@ public final class RootCommand {
         put(flags, Config.KEYS_FILE, keysFile);
         put(flags, Config.SCALEWAY_API_URL, scalewayApiUrl);
         put(flags, Config.SCALEWAY_ALLOW_INSECURE_HTTP, scalewayAllowInsecureHttp);
+        put(flags, Config.ACTOR, actor);
         return Config.load(flags, terminal.environment());
     }
 
@@ -117,15 +122,8 @@ public final class RootCommand {
      * The actor recorded in the audit trail: {@code --actor}, else {@code PROVIDER_SETTINGS_ACTOR}, else
      * {@code cli:<user name>}.
      */
-    public String actor(String flag) {
-        if (flag != null && !flag.isBlank()) {
-            return flag;
-        }
-        String env = terminal.environment().get(Config.environmentName(Config.ACTOR));
-        if (env != null && !env.isBlank()) {
-            return env;
-        }
-        return "cli:" + System.getProperty("user.name", "unknown");
+    public String actor() {
+        return config().get(Config.ACTOR).orElse("cli:" + System.getProperty("user.name", "unknown"));
     }
 
     /** A session over {@link #config()}. */

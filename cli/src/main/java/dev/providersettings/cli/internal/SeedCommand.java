@@ -61,9 +61,6 @@ public final class SeedCommand implements Callable<Integer> {
     @Option(names = "--details", description = "List every organization in the text report.")
     boolean details;
 
-    @Option(names = "--actor", paramLabel = "NAME", description = "Who seeds, for the audit trail.")
-    String actor;
-
     /** A source with the name the plan shows for it. */
     private record Labeled(String label, SecretSource source) {
     }
@@ -80,7 +77,7 @@ public final class SeedCommand implements Callable<Integer> {
             SecretSource combined = SecretSource.firstOf(sources.stream().map(Labeled::source).toArray(SecretSource[]::new));
             var manager = session.manager();
             var seeder = skipIncomplete ? manager.seeder().skipIncomplete() : manager.seeder().failOnIncomplete();
-            SeedReport report = seeder.seed(root.actor(actor), code.value(), combined, orgs);
+            SeedReport report = seeder.seed(root.actor(), code.value(), combined, orgs);
             print(report);
             return ExitCode.OK;
         }

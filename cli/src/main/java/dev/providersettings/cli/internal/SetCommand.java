@@ -37,10 +37,6 @@ public final class SetCommand implements Callable<Integer> {
     @Option(names = {"-p", "--provider"}, required = true, paramLabel = "CODE", description = "The provider, e.g. scaleway.")
     String provider;
 
-    @Option(names = "--actor", paramLabel = "NAME",
-            description = "Who writes, for the audit trail (default PROVIDER_SETTINGS_ACTOR or cli:<user>).")
-    String actor;
-
     @Parameters(paramLabel = "KEY=VALUE", arity = "0..*", description = "Non-secret settings.")
     List<String> assignments;
 
@@ -106,7 +102,7 @@ public final class SetCommand implements Callable<Integer> {
             if (expectedVersions != null) {
                 expectedVersions.forEach(update::expectVersion);
             }
-            String who = root.actor(actor);
+            String who = root.actor();
             var service = session.manager().settings();
             Map<String, Long> versions = probe ? service.updateAfterProbe(who, org, code.value(), update.build())
                     : service.update(who, org, code.value(), update.build());

@@ -26,9 +26,6 @@ public final class UnsetCommand implements Callable<Integer> {
     @Option(names = {"-p", "--provider"}, required = true, paramLabel = "CODE", description = "The provider.")
     String provider;
 
-    @Option(names = "--actor", paramLabel = "NAME", description = "Who removes, for the audit trail.")
-    String actor;
-
     @Parameters(paramLabel = "KEY", arity = "0..*", description = "The keys to remove.")
     List<String> keys;
 
@@ -48,7 +45,7 @@ public final class UnsetCommand implements Callable<Integer> {
         }
         try (Session session = root.session(2)) {
             ProviderCode code = session.registry().factory(provider).code();
-            String who = root.actor(actor);
+            String who = root.actor();
             var service = session.manager().settings();
             Map<String, Long> versions;
             if (all) {
