@@ -34,12 +34,17 @@ import java.util.Set;
  * own streams and exits.
  */
 public final class ProviderSettingsCli {
+    private static final String LOGBACK_CONFIGURATION = "logback.configurationFile";
 
     private ProviderSettingsCli() {
     }
 
     /** Runs the command line and exits with its exit code. */
     public static void main(String[] args) {
+        // Before the first logger exists: the jar's own configuration (warnings on stderr), unless the user names one.
+        if (System.getProperty(LOGBACK_CONFIGURATION) == null) {
+            System.setProperty(LOGBACK_CONFIGURATION, "dev/providersettings/cli/logback-cli.xml");
+        }
         boolean interactive = System.console() != null && System.getenv("TERM") != null
                 && !"dumb".equals(System.getenv("TERM"));
         int code = execute(args, System.getenv(), System.in, System.out, System.err, interactive);
