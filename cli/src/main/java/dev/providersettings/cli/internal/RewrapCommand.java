@@ -57,6 +57,31 @@ public final class RewrapCommand implements Callable<Integer> {
         }
         Terminal t = root.terminal();
         String who = root.actor();
+        Thread worker = Thread.currentThread();
+        java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+        // Ctrl-C: let the running batch commit and the report print, instead of dying mid-way (resumable either way).
+        Thread hook = new Thread(() -> {
+            worker.interrupt();
+            try {
+                finished.await(30, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "provider-settings-rewrap-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return rewrap(t, who);
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // the JVM is shutting down: the hook is running
+            }
+        }
+    }
+
+    private int rewrap(Terminal t, String who) {
         try (Session session = root.session(2)) {
             KeyRing ring = session.keyRing();
             String primary = ring.primaryKeyId();
@@ -78,8 +103,15 @@ public final class RewrapCommand implements Callable<Integer> {
             long rewrapped = 0;
             long conflicts = 0;
             long batches = 0;
+            boolean interrupted = false;
             progress.update(0);
             while (true) {
+                if (Thread.interrupted()) {
+                    // Ctrl-C (the shutdown hook interrupts this thread) or the caller: stop between batches; the flag
+                    // is cleared so the final count can still use the pool, and set again before returning.
+                    interrupted = true;
+                    break;
+                }
                 List<SecretRef> refs = store.findSecretsNotEncryptedWith(primary, batchSize);
                 if (refs.isEmpty()) {
                     break;
@@ -102,7 +134,10 @@ public final class RewrapCommand implements Callable<Integer> {
             Map<String, Long> left = new LinkedHashMap<>(after);
             left.remove(primary);
             long remaining = left.values().stream().mapToLong(Long::longValue).sum();
-            report(t, primary, rewrapped, conflicts, batches, left, remaining);
+            report(t, primary, rewrapped, conflicts, batches, left, remaining, interrupted);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
             return remaining == 0 ? ExitCode.OK : ExitCode.CHECK_FAILED;
         }
     }
@@ -149,7 +184,7 @@ public final class RewrapCommand implements Callable<Integer> {
     }
 
     private void report(Terminal t, String primary, long rewrapped, long conflicts, long batches, Map<String, Long> left,
-                        long remaining) {
+                        long remaining, boolean interrupted) {
         if (root.json()) {
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("primaryKeyId", primary);
@@ -158,6 +193,7 @@ public final class RewrapCommand implements Callable<Integer> {
             result.put("batches", batches);
             result.put("leftUnderOldKeys", remaining);
             result.put("leftByKeyId", left);
+            result.put("interrupted", interrupted);
             result.put("complete", remaining == 0);
             Output.json(t.out(), result);
             return;
@@ -166,8 +202,9 @@ public final class RewrapCommand implements Callable<Integer> {
                 + conflicts + " conflict(s) retried; " + remaining + " left under old keys" + (left.isEmpty() ? ""
                 : " " + left));
         t.out().println(remaining == 0 ? "complete: no secret is left under an old key; the old keys may be removed "
-                + "from the key ring" : "incomplete: run 'provider-settings rewrap' again (concurrent writes moved "
-                + "secrets while it ran)");
+                + "from the key ring" : interrupted ? "interrupted: every finished batch is saved; run "
+                + "'provider-settings rewrap' again to continue" : "incomplete: run 'provider-settings rewrap' again "
+                + "(concurrent writes moved secrets while it ran)");
         t.out().flush();
     }
 
