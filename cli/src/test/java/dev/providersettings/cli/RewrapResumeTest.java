@@ -46,6 +46,7 @@ class RewrapResumeTest {
                 "PROVIDER_SETTINGS_KEYS_FILE", keys.toString());
         CliRunner cli = new CliRunner();
         env.forEach(cli::env);
+        clear();
         List<OrganizationId> orgs = db.createOrganizations(1000);
         Path shared = Files.createDirectories(dir.resolve("shared"));
         String secret = UUID.randomUUID().toString();
@@ -93,6 +94,76 @@ class RewrapResumeTest {
         assertThat(keyCounts()).containsOnlyKeys("k2").containsEntry("k2", 1000L);
         assertThat(orgs).hasSize(1000);
         assertThat(cli.transcript()).doesNotContain(secret);
+    }
+
+    @Test
+    void writesDuringARewrapAreNeverOverwritten() throws Exception {
+        Path keys = dir.resolve("keys-concurrent");
+        String k1 = CliWorkflowTest.randomKey();
+        Files.writeString(keys, "k1:" + k1 + "\n");
+        CliRunner cli = new CliRunner()
+                .env("PROVIDER_SETTINGS_JDBC_URL", db.jdbcUrl())
+                .env("PROVIDER_SETTINGS_JDBC_USER", db.user())
+                .env("PROVIDER_SETTINGS_JDBC_PASSWORD", db.password() == null ? "" : db.password())
+                .env("PROVIDER_SETTINGS_SCHEMA", db.schema())
+                .env("PROVIDER_SETTINGS_KEYS_FILE", keys.toString());
+        clear();
+        List<OrganizationId> orgs = db.createOrganizations(2000);
+        Path shared = Files.createDirectories(dir.resolve("shared-concurrent"));
+        Files.writeString(shared.resolve("scaleway_project_id"), UUID.randomUUID() + "\n");
+        Files.writeString(shared.resolve("scaleway_secret_key"), UUID.randomUUID() + "\n");
+        List<String> only = new java.util.ArrayList<>(List.of("seed", "-p", "scaleway", "--secrets-dir", shared.toString()));
+        orgs.forEach(o -> { only.add("-o"); only.add(o.value().toString()); });
+        assertThat(cli.run(only.toArray(String[]::new)).exitCode()).isZero();
+        assertThat(cli.run("keys", "generate", "--id", "k2", "--add-to", keys.toString()).exitCode()).isZero();
+
+        // a node still on the old ring keeps writing new secrets while the rewrap runs
+        Map<OrganizationId, String> written = new java.util.concurrent.ConcurrentHashMap<>();
+        var oldRing = dev.providersettings.KeyRing.builder().primary("k1", java.util.Base64.getDecoder().decode(k1)).build();
+        try (var store = db.storeBuilder().build();
+             var node = dev.providersettings.ProviderManager.builder().store(store)
+                     .registry(dev.providersettings.ProviderRegistry.builder().discover().build())
+                     .cipher(new dev.providersettings.AesGcmSecretCipher(oldRing)).build()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread writer = new Thread(() -> {
+                java.util.Random random = new java.util.Random(7);
+                while (!stop.get()) {
+                    OrganizationId org = orgs.get(random.nextInt(orgs.size()));
+                    String value = UUID.randomUUID().toString();
+                    node.settings().update("node-a", org, "scaleway", dev.providersettings.SettingsUpdate.builder()
+                            .setSecret("SCALEWAY_SECRET_KEY", dev.providersettings.Secret.of(value)).build());
+                    written.put(org, value);
+                }
+            });
+            writer.start();
+            CliRunner.Result first = cli.run("rewrap", "--batch-size", "50", "--json");
+            stop.set(true);
+            writer.join();
+            assertThat(first.exitCode()).as(first.toString()).isIn(0, 1);
+            // the node wrote under k1 during the run: a second run (after "rolling" the node) finishes the job
+            CliRunner.Result second = cli.run("rewrap", "--json");
+            assertThat(second.exitCode()).as(second.toString()).isZero();
+            assertThat(written).isNotEmpty();
+            var newRing = dev.providersettings.KeyRing.fromFile(keys);
+            var cipher = new dev.providersettings.AesGcmSecretCipher(newRing);
+            var code = dev.providersettings.ProviderCode.of("scaleway");
+            for (Map.Entry<OrganizationId, String> e : written.entrySet()) {
+                var setting = store.load(e.getKey(), code).settings().get("SCALEWAY_SECRET_KEY");
+                var encrypted = ((dev.providersettings.spi.StoredValue.Encrypted) setting.value()).secret();
+                assertThat(encrypted.keyId()).isEqualTo("k2");
+                assertThat(cipher.decrypt(encrypted, new dev.providersettings.spi.SecretContext(e.getKey(), code,
+                        "SCALEWAY_SECRET_KEY")).reveal()).as("the last value written concurrently survives")
+                        .isEqualTo(e.getValue());
+            }
+        }
+        assertThat(keyCounts()).containsOnlyKeys("k2");
+    }
+
+    /** Each test starts without organizations or settings (the schema is shared by the class). */
+    static void clear() throws Exception {
+        try (Connection c = db.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute("DELETE FROM " + db.schema() + ".organizations");
+        }
     }
 
     static Map<String, Long> keyCounts() throws Exception {
