@@ -105,12 +105,16 @@ public final class Session implements AutoCloseable {
     /** The store (no change feed: a command is short-lived and reads what it needs itself). */
     public PostgresCredentialStore store() {
         if (store == null) {
-            store = PostgresCredentialStore.builder().dataSource(dataSource()).schema(schema())
-                    .organizationsTable(organizationsTable(), organizationsIdColumn())
-                    .rowLevelSecurity(config.flag(Config.ROW_LEVEL_SECURITY))
-                    .build();
+            store = storeBuilder().build();
         }
         return store;
+    }
+
+    /** A store builder with this configuration, on this session's pool. */
+    public PostgresCredentialStore.Builder storeBuilder() {
+        return PostgresCredentialStore.builder().dataSource(dataSource()).schema(schema())
+                .organizationsTable(organizationsTable(), organizationsIdColumn())
+                .rowLevelSecurity(config.flag(Config.ROW_LEVEL_SECURITY));
     }
 
     /** The providers on the class path; Scaleway with the configured endpoint. */
