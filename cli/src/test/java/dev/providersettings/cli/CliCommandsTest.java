@@ -109,6 +109,12 @@ class CliCommandsTest {
         assertThat(undeclared.exitCode()).isEqualTo(2);
         assertThat(undeclared.err()).contains("NOT_A_KEY", "is not a setting of provider scaleway");
 
+        CliRunner.Result unknownKey = cli.run("unset", "-o", o, "-p", "scaleway", "SCALEWAY_PROJECT_ID", "NOPE");
+        assertThat(unknownKey.exitCode()).isEqualTo(2);
+        assertThat(unknownKey.err()).contains("NOPE is not a setting of provider scaleway", "nothing was removed");
+        CliRunner.Result notSet = cli.run("unset", "-o", o, "-p", "scaleway", "SCALEWAY_ACCESS_KEY");
+        assertThat(notSet.exitCode()).isEqualTo(2);
+        assertThat(notSet.err()).contains("SCALEWAY_ACCESS_KEY is not set");
         CliRunner.Result unset = cli.run("unset", "-o", o, "-p", "scaleway", "SCALEWAY_PROJECT_ID");
         assertThat(unset.exitCode()).as(unset.toString()).isZero();
         assertThat(unset.out()).contains("SCALEWAY_PROJECT_ID removed");

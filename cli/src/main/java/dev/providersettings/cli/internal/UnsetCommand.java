@@ -60,6 +60,18 @@ public final class UnsetCommand implements Callable<Integer> {
                 }
                 return ExitCode.OK;
             }
+            var view = service.view(org, code.value());
+            for (String key : keys) {
+                var entry = view.settings().stream().filter(e -> e.key().equals(key)).findFirst();
+                if (entry.isEmpty()) {
+                    throw CliException.usage(key + " is not a setting of provider " + code + " (its settings are "
+                            + session.registry().definitions(code).keySet() + "); nothing was removed");
+                }
+                if (!entry.get().set()) {
+                    throw CliException.usage(key + " is not set for organization " + org.value() + ", provider " + code
+                            + "; nothing was removed");
+                }
+            }
             SettingsUpdate.Builder update = SettingsUpdate.builder();
             keys.forEach(update::remove);
             if (expectedVersions != null) {
