@@ -147,7 +147,7 @@ class CliJarIT {
         assertThat(seed.exitCode()).as(seed.toString()).isZero();
         assertThat(seed.out()).contains("301 organization(s), 300 changed");
 
-        Run generate = java("", "keys", "generate", "--id", "k2", "--add-to", keyFile.toString());
+        Run generate = java("", "keys", "generate", "--id", "k2", "--add-to", keyFile.toString(), "--primary");
         assertThat(generate.exitCode()).as(generate.toString()).isZero();
         Run rewrap = java("", "rewrap", "--batch-size", "50", "--progress-interval", "0");
         assertThat(rewrap.exitCode()).as(rewrap.toString()).isZero();

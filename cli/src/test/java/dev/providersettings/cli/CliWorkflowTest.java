@@ -108,8 +108,8 @@ class CliWorkflowTest {
         dryRun.addAll(only);
         CliRunner.Result plan = cli.run(dryRun.toArray(String[]::new));
         assertThat(plan.exitCode()).as(plan.toString()).isZero();
-        assertThat(plan.out()).contains(orgs.get(0).value().toString(), "SCALEWAY_SECRET_KEY", "per-organization-dir",
-                "nothing was written");
+        assertThat(plan.out()).containsPattern(orgs.get(0).value() + "\\s+WRITE\\s+per-organization directory \\S+\\s+\\S*SCALEWAY_SECRET_KEY")
+                .contains("3 to write", "nothing was written");
         assertThat(cli.run("list", "--configured").out()).doesNotContain(orgs.get(0).value().toString());
 
         // seed, then seed again: idempotent
@@ -154,11 +154,16 @@ class CliWorkflowTest {
         assertThat(bulk.exitCode()).as(bulk.toString()).isZero();
         assertThat(bulk.out()).contains("10003 organization(s), 10000 changed, 20000 key(s) written");
 
-        // keys generate → the new primary
+        // keys generate (a secondary key, the primary stays), then promote it
         CliRunner.Result generated = cli.run("keys", "generate", "--id", "k2", "--add-to", keyFile.toString());
         assertThat(generated.exitCode()).as(generated.toString()).isZero();
-        assertThat(generated.out()).contains("key k2 added", "[k2, k1]");
-        assertThat(Files.readAllLines(keyFile).get(0)).startsWith("k2:");
+        assertThat(generated.out()).contains("key k2 added", "as a secondary key", "primary k1");
+        assertThat(cli.run("list", "--keys", "--org", orgs.get(0).value().toString()).out()).contains(" k1");
+        CliRunner.Result promoted = cli.run("keys", "promote", "k2", "--file", keyFile.toString());
+        assertThat(promoted.exitCode()).as(promoted.toString()).isZero();
+        assertThat(Files.readAllLines(keyFile).get(0)).isEqualTo("primary=k2");
+        CliRunner.Result ring = cli.run("keys", "list");
+        assertThat(ring.out()).containsPattern("k2\\s+primary\\s+0").containsPattern("k1\\s+decrypt only\\s+10003");
 
         // rewrap with progress lines (not a terminal)
         CliRunner.Result rewrap = cli.run("rewrap", "--batch-size", "1000", "--progress-interval", "0");
@@ -203,7 +208,7 @@ class CliWorkflowTest {
 
         // audit: who, which keys, versions
         CliRunner.Result audit = cli.run("audit", "--org", orgs.get(0).value().toString());
-        assertThat(audit.out()).containsPattern("ops@test\\s+scaleway\\s+SCALEWAY_SECRET_KEY\\s+update\\s+2")
+        assertThat(audit.out()).containsPattern("ops@test\\s+scaleway\\s+SCALEWAY_SECRET_KEY\\s+update\\s+[1-9][0-9]*")
                 .containsPattern("ops@test\\s+scaleway\\s+SCALEWAY_SECRET_KEY\\s+insert\\s+1");
 
         assertNoSecret(cli.transcript());

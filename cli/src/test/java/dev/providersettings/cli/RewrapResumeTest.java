@@ -53,7 +53,7 @@ class RewrapResumeTest {
         Files.writeString(shared.resolve("scaleway_project_id"), UUID.randomUUID() + "\n");
         Files.writeString(shared.resolve("scaleway_secret_key"), secret + "\n");
         assertThat(cli.run("seed", "-p", "scaleway", "--secrets-dir", shared.toString()).exitCode()).isZero();
-        assertThat(cli.run("keys", "generate", "--id", "k2", "--add-to", keys.toString()).exitCode()).isZero();
+        assertThat(cli.run("keys", "generate", "--id", "k2", "--add-to", keys.toString(), "--primary").exitCode()).isZero();
 
         // the caller interrupts the command after its second batch (as Ctrl-C does through the shutdown hook)
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -115,7 +115,7 @@ class RewrapResumeTest {
         List<String> only = new java.util.ArrayList<>(List.of("seed", "-p", "scaleway", "--secrets-dir", shared.toString()));
         orgs.forEach(o -> { only.add("-o"); only.add(o.value().toString()); });
         assertThat(cli.run(only.toArray(String[]::new)).exitCode()).isZero();
-        assertThat(cli.run("keys", "generate", "--id", "k2", "--add-to", keys.toString()).exitCode()).isZero();
+        assertThat(cli.run("keys", "generate", "--id", "k2", "--add-to", keys.toString(), "--primary").exitCode()).isZero();
 
         // a node still on the old ring keeps writing new secrets while the rewrap runs
         Map<OrganizationId, String> written = new java.util.concurrent.ConcurrentHashMap<>();

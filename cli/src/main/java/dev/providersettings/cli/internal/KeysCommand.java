@@ -27,16 +27,17 @@ import java.util.concurrent.Callable;
 
 /** {@code keys}: the key ring. */
 @Command(name = "keys", mixinStandardHelpOptions = true, description = "Manage the key ring.",
-        subcommands = {KeysCommand.Generate.class, KeysCommand.ListKeys.class})
+        subcommands = {KeysCommand.Generate.class, KeysCommand.Promote.class, KeysCommand.ListKeys.class})
 public final class KeysCommand {
     @ParentCommand
     RootCommand root;
 
     /** {@code keys generate}: a new AES-256 key line for the key ring file. */
     @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = "Generate a new AES-256 key as a key ring line keyId:base64key. With --add-to FILE, write it "
-                    + "into the key ring file as the new primary (the file is replaced atomically, mode 600) and print "
-                    + "only its id; otherwise print the line on stdout.")
+            description = "Generate a new AES-256 key as a key ring line keyId:base64key. With --add-to FILE, add it to "
+                    + "the key ring file as a secondary key (the primary stays; the file is replaced atomically, mode "
+                    + "600) and print only its id; otherwise print the line on stdout. Rotation: add, roll every node, "
+                    + "'keys promote', roll again, 'rewrap', then retire the old key.")
     public static final class Generate implements Callable<Integer> {
         private static final DateTimeFormatter ID = DateTimeFormatter.ofPattern("'k'yyyyMMdd-HHmmss");
 
@@ -47,8 +48,12 @@ public final class KeysCommand {
         String id;
 
         @Option(names = "--add-to", paramLabel = "FILE",
-                description = "Key ring file to put the new key into, as its first line (the primary).")
+                description = "Key ring file to add the new key to (as a secondary key).")
         Path addTo;
+
+        @Option(names = "--primary", description = "With --add-to: make the new key the primary at once (one node, "
+                + "or every node already stopped); a rolling deploy needs add, roll, promote instead.")
+        boolean primary;
 
         @Override
         public Integer call() throws IOException {
@@ -75,47 +80,114 @@ public final class KeysCommand {
                 result.put("keyIds", ring.keyIds());
                 Output.json(t.out(), result);
             } else {
-                t.out().println("key " + keyId + " added to " + addTo + " as the primary; keys now " + ring.keyIds()
-                        + ". Next: run 'provider-settings rewrap', then remove the old keys once it reports complete.");
+                t.out().println("key " + keyId + " added to " + addTo + (primary ? " as the primary" : " as a secondary key")
+                        + "; primary " + ring.primaryKeyId() + ", keys " + ring.keyIds() + ". Next: " + (primary
+                        ? "run 'provider-settings rewrap', then retire the old keys once it reports complete."
+                        : "roll every node onto this file, then 'provider-settings keys promote " + keyId
+                        + " --file " + addTo + "'."));
                 t.out().flush();
             }
             return ExitCode.OK;
         }
 
         private KeyRing addToFile(String keyId, String line) throws IOException {
-            String existing = "";
+            String text = line + "\n";
+            String expectedPrimary = keyId;
             if (Files.exists(addTo)) {
                 KeyRing current = KeyRing.fromFile(addTo);
                 if (current.contains(keyId)) {
                     throw CliException.usage("key id " + keyId + " is already in " + addTo + ": choose another --id");
                 }
-                existing = Files.readString(addTo, StandardCharsets.UTF_8);
+                List<String> lines = withoutPrimaryMarker(Files.readAllLines(addTo, StandardCharsets.UTF_8));
+                lines.add(line);
+                expectedPrimary = primary ? keyId : current.primaryKeyId();
+                lines.add(0, "primary=" + expectedPrimary);
+                text = String.join("\n", lines) + "\n";
             }
-            Path directory = addTo.toAbsolutePath().getParent();
-            Path temporary = directory.resolve("." + addTo.getFileName() + ".tmp-" + System.nanoTime());
+            return replace(addTo, text, expectedPrimary);
+        }
+    }
+
+    /** Every line except {@code primary=} markers. */
+    static List<String> withoutPrimaryMarker(List<String> lines) {
+        List<String> kept = new ArrayList<>();
+        for (String l : lines) {
+            if (!l.strip().matches("primary\\s*=.*")) {
+                kept.add(l);
+            }
+        }
+        return kept;
+    }
+
+    /**
+     * Replaces a key ring file atomically (a file of mode 600 next to it, moved over it) after checking that the new
+     * text parses and, if given, has {@code expectedPrimary} as its primary.
+     */
+    static KeyRing replace(Path target, String text, String expectedPrimary) throws IOException {
+        Path directory = target.toAbsolutePath().getParent();
+        Path temporary = directory.resolve("." + target.getFileName() + ".tmp-" + System.nanoTime());
+        try {
             try {
-                try {
-                    Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                } catch (UnsupportedOperationException e) {
-                    Files.createFile(temporary);
-                }
-                Files.writeString(temporary, line + "\n" + existing, StandardCharsets.UTF_8);
-                KeyRing written = KeyRing.fromFile(temporary);
-                if (!written.primaryKeyId().equals(keyId)) {
-                    throw new CliException(ExitCode.INTERNAL, "the new key " + keyId + " did not become the primary of "
-                            + addTo + "; the file was not changed");
-                }
-                try {
-                    Files.move(temporary, addTo, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temporary, addTo, StandardCopyOption.REPLACE_EXISTING);
-                }
-                return written;
-            } catch (FileAlreadyExistsException e) {
-                throw CliException.usage("temporary file " + temporary + " exists: remove it and try again");
-            } finally {
-                Files.deleteIfExists(temporary);
+                Files.createFile(temporary, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            } catch (UnsupportedOperationException e) {
+                Files.createFile(temporary);
             }
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            KeyRing written = KeyRing.fromFile(temporary);
+            if (expectedPrimary != null && !written.primaryKeyId().equals(expectedPrimary)) {
+                throw new CliException(ExitCode.INTERNAL, "key " + expectedPrimary + " did not become the primary "
+                        + "of " + target + "; the file was not changed");
+            }
+            try {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+            return written;
+        } catch (FileAlreadyExistsException e) {
+            throw CliException.usage("temporary file " + temporary + " exists: remove it and try again");
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+    }
+
+    /** {@code keys promote}: makes a key of the ring file the primary. */
+    @Command(name = "promote", mixinStandardHelpOptions = true,
+            description = "Make a key of the key ring file the primary (writes primary=ID; the file is replaced "
+                    + "atomically). Do it once every node holds the key; then roll the nodes and run 'rewrap'.")
+    public static final class Promote implements Callable<Integer> {
+        @ParentCommand
+        KeysCommand keys;
+
+        @picocli.CommandLine.Parameters(index = "0", paramLabel = "ID", description = "The key id to make primary.")
+        String id;
+
+        @Option(names = "--file", required = true, paramLabel = "FILE", description = "The key ring file.")
+        Path file;
+
+        @Override
+        public Integer call() throws IOException {
+            KeyRing current = KeyRing.fromFile(file);
+            if (!current.contains(id)) {
+                throw CliException.usage("key " + id + " is not in " + file + " " + current.keyIds()
+                        + ": add it first with 'provider-settings keys generate --add-to " + file + "'");
+            }
+            List<String> lines = withoutPrimaryMarker(Files.readAllLines(file, StandardCharsets.UTF_8));
+            lines.add(0, "primary=" + id);
+            KeyRing ring = replace(file, String.join("\n", lines) + "\n", id);
+            Terminal t = keys.root.terminal();
+            if (keys.root.json()) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                result.put("primaryKeyId", ring.primaryKeyId());
+                result.put("previousPrimaryKeyId", current.primaryKeyId());
+                result.put("keyIds", ring.keyIds());
+                Output.json(t.out(), result);
+            } else {
+                t.out().println("primary of " + file + " is now " + id + " (was " + current.primaryKeyId()
+                        + "). Next: roll every node onto this file, then run 'provider-settings rewrap'.");
+                t.out().flush();
+            }
+            return ExitCode.OK;
         }
     }
 

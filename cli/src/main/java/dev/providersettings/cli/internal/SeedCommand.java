@@ -3,8 +3,8 @@ package dev.providersettings.cli.internal;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderCode;
 import dev.providersettings.SecretSource;
+import dev.providersettings.SeedPlan;
 import dev.providersettings.SeedReport;
-import dev.providersettings.SettingDefinition;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -24,9 +23,11 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "seed", mixinStandardHelpOptions = true,
         description = "Seed one provider's settings for all (or the chosen) organizations from secret files and "
-                + "environment variables. Sources, most specific first: --per-organization-dir ROOT/<org uuid>/<file>, "
-                + "--secrets-dir DIR/<file>, --from-environment. Idempotent. --dry-run prints which key would come "
-                + "from which source, without values.")
+                + "environment variables. An organization with a directory ROOT/<org uuid> under "
+                + "--per-organization-dir takes all its settings from it; the others take them from --secrets-dir "
+                + "DIR/<file> and --from-environment (one combined source). Never a mix of an organization's own and "
+                + "shared values. Idempotent. --dry-run prints the plan per organization (source, keys, action), "
+                + "without values, and writes nothing.")
 public final class SeedCommand implements Callable<Integer> {
     /** Organizations listed one per row in the text report without --details. */
     private static final int DETAIL_LIMIT = 50;
@@ -61,46 +62,52 @@ public final class SeedCommand implements Callable<Integer> {
     @Option(names = "--details", description = "List every organization in the text report.")
     boolean details;
 
-    /** A source with the name the plan shows for it. */
-    private record Labeled(String label, SecretSource source) {
-    }
-
     @Override
     public Integer call() {
-        List<Labeled> sources = sources();
+        SecretSource source = source();
         try (Session session = root.session(2)) {
             ProviderCode code = session.registry().factory(provider).code();
             List<OrganizationId> orgs = Selection.organizations(organizations, session.store());
-            if (dryRun) {
-                return plan(code, session.registry().definitions(code), orgs, sources);
-            }
-            SecretSource combined = SecretSource.firstOf(sources.stream().map(Labeled::source).toArray(SecretSource[]::new));
             var manager = session.manager();
             var seeder = skipIncomplete ? manager.seeder().skipIncomplete() : manager.seeder().failOnIncomplete();
-            SeedReport report = seeder.seed(root.actor(), code.value(), combined, orgs);
+            if (dryRun) {
+                print(seeder.plan(code.value(), source, orgs));
+                return ExitCode.OK;
+            }
+            SeedReport report = seeder.seed(root.actor(), code.value(), source, orgs);
             print(report);
             return ExitCode.OK;
         }
     }
 
-    private List<Labeled> sources() {
-        List<Labeled> sources = new ArrayList<>();
-        if (perOrganizationDir != null) {
-            requireDirectory("--per-organization-dir", perOrganizationDir);
-            sources.add(new Labeled("per-organization-dir", SecretSource.perOrganizationDirectory(perOrganizationDir)));
-        }
+    /**
+     * The sources, most specific first: an organization with its own directory takes all its settings from it; the
+     * others take theirs from the shared directory and the environment, combined as one source.
+     */
+    private SecretSource source() {
+        List<SecretSource> shared = new ArrayList<>();
         if (secretsDir != null) {
             requireDirectory("--secrets-dir", secretsDir);
-            sources.add(new Labeled("secrets-dir", SecretSource.directory(secretsDir)));
+            shared.add(SecretSource.directory(secretsDir));
         }
         if (fromEnvironment) {
-            sources.add(new Labeled("environment", SecretSource.environment(root.terminal().environment())));
+            shared.add(SecretSource.environment(root.terminal().environment()));
         }
-        if (sources.isEmpty()) {
+        List<SecretSource> chain = new ArrayList<>();
+        if (perOrganizationDir != null) {
+            requireDirectory("--per-organization-dir", perOrganizationDir);
+            chain.add(SecretSource.perOrganizationDirectory(perOrganizationDir));
+        }
+        if (shared.size() == 1) {
+            chain.add(shared.get(0));
+        } else if (shared.size() > 1) {
+            chain.add(SecretSource.merged(shared.toArray(SecretSource[]::new)));
+        }
+        if (chain.isEmpty()) {
             throw CliException.usage("no source to seed from: pass --per-organization-dir, --secrets-dir and/or "
                     + "--from-environment");
         }
-        return sources;
+        return chain.size() == 1 ? chain.get(0) : SecretSource.firstOf(chain.toArray(SecretSource[]::new));
     }
 
     private static void requireDirectory(String option, Path directory) {
@@ -109,53 +116,43 @@ public final class SeedCommand implements Callable<Integer> {
         }
     }
 
-    private int plan(ProviderCode code, Map<String, SettingDefinition> definitions, List<OrganizationId> orgs,
-                     List<Labeled> sources) {
+    private void print(SeedPlan plan) {
         Terminal t = root.terminal();
-        List<Map<String, Object>> json = new ArrayList<>();
-        Output.Table table = new Output.Table("ORGANIZATION", "KEY", "SOURCE");
-        int incomplete = 0;
-        for (OrganizationId org : orgs) {
-            Map<String, String> keys = new LinkedHashMap<>();
-            List<String> missing = new ArrayList<>();
-            for (SettingDefinition definition : definitions.values()) {
-                String from = null;
-                for (Labeled labeled : sources) {
-                    Optional<String> value = labeled.source().lookup(org, definition);
-                    if (value != null && value.isPresent()) {
-                        from = labeled.label();
-                        break;
-                    }
-                }
-                if (from != null) {
-                    keys.put(definition.key(), from);
-                    table.row(org.value(), definition.key(), from);
-                } else if (definition.isRequired() && definition.defaultValue() == null) {
-                    missing.add(definition.key());
-                    table.row(org.value(), definition.key(), "MISSING (required; kept if already stored)");
-                }
-            }
-            if (!missing.isEmpty()) {
-                incomplete++;
-            }
-            Map<String, Object> entry = new LinkedHashMap<>();
-            entry.put("organization", org.value().toString());
-            entry.put("keys", keys);
-            entry.put("missingFromSources", missing);
-            json.add(entry);
-        }
         if (root.json()) {
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (SeedPlan.Entry e : plan.organizations()) {
+                Map<String, Object> row = new LinkedHashMap<>();
+                row.put("organization", e.organization().value().toString());
+                row.put("source", e.source());
+                row.put("action", e.action().name().toLowerCase(java.util.Locale.ROOT));
+                row.put("keys", e.keys());
+                row.put("toWrite", e.toWrite());
+                row.put("missing", e.missing());
+                rows.add(row);
+            }
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("provider", code.value());
+            result.put("provider", plan.provider().value());
             result.put("dryRun", true);
-            result.put("organizations", json);
+            result.put("organizations", rows);
             Output.json(t.out(), result);
-        } else {
-            table.print(t.out());
-            t.out().println("dry run for provider " + code + ": " + orgs.size() + " organization(s), " + incomplete
-                    + " without a source for some required key; nothing was written");
+            return;
         }
-        return ExitCode.OK;
+        boolean all = details || plan.organizations().size() <= DETAIL_LIMIT;
+        Output.Table table = new Output.Table("ORGANIZATION", "ACTION", "SOURCE", "KEYS", "TO WRITE", "MISSING");
+        for (SeedPlan.Entry e : plan.organizations()) {
+            if (all || e.action() != SeedPlan.Action.UNCHANGED) {
+                table.row(e.organization().value(), e.action(), e.source(), join(e.keys()), join(e.toWrite()),
+                        join(e.missing()));
+            }
+        }
+        if (table.size() > 0) {
+            table.print(t.out());
+        }
+        t.out().println("dry run for provider " + plan.provider() + ": " + plan.organizations().size()
+                + " organization(s), " + plan.withAction(SeedPlan.Action.WRITE).size() + " to write, "
+                + plan.withAction(SeedPlan.Action.UNCHANGED).size() + " unchanged, "
+                + plan.withAction(SeedPlan.Action.INCOMPLETE).size() + " incomplete; nothing was written");
+        t.out().flush();
     }
 
     private void print(SeedReport report) {
@@ -165,6 +162,7 @@ public final class SeedCommand implements Callable<Integer> {
             for (SeedReport.OrganizationResult r : report.organizations()) {
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("organization", r.organization().value().toString());
+                row.put("source", r.source());
                 row.put("written", r.written());
                 row.put("unchanged", r.unchanged());
                 row.put("missing", r.missing());
@@ -180,11 +178,11 @@ public final class SeedCommand implements Callable<Integer> {
             return;
         }
         boolean all = details || report.organizations().size() <= DETAIL_LIMIT;
-        Output.Table table = new Output.Table("ORGANIZATION", "WRITTEN", "UNCHANGED", "MISSING", "SKIPPED");
+        Output.Table table = new Output.Table("ORGANIZATION", "SOURCE", "WRITTEN", "UNCHANGED", "MISSING", "SKIPPED");
         for (SeedReport.OrganizationResult r : report.organizations()) {
             if (all || r.skipped()) {
-                table.row(r.organization().value(), join(r.written()), join(r.unchanged()), join(r.missing()),
-                        r.skipped() ? "yes" : "no");
+                table.row(r.organization().value(), r.source(), join(r.written()), join(r.unchanged()),
+                        join(r.missing()), r.skipped() ? "yes" : "no");
             }
         }
         if (table.size() > 0) {
