@@ -123,7 +123,8 @@ public final class Session implements AutoCloseable {
             ProviderRegistry.Builder builder = ProviderRegistry.builder();
             Optional<String> url = config.get(Config.SCALEWAY_API_URL);
             if (url.isPresent()) {
-                builder.register(ScalewayProviderFactory.builder().baseUrl(checkedScalewayUrl(url.get())).build());
+                builder.register(ScalewayProviderFactory.builder().baseUrl(checkedScalewayUrl(url.get()))
+                        .allowInsecureEndpoint(config.flag(Config.SCALEWAY_ALLOW_INSECURE_HTTP)).build());
             }
             registry = builder.discover(Session.class.getClassLoader()).build();
         }
