@@ -177,6 +177,7 @@ class CliCommandsTest {
         assertThat(doctor.out()).containsPattern("OK\\s+database\\s+Postgres")
                 .containsPattern("OK\\s+migrations\\s+current at version")
                 .containsPattern("OK\\s+connection path\\s+direct connection")
+                .containsPattern("OK\\s+change feed\\s+NOTIFY through the pool came back")
                 .containsPattern("OK\\s+key ring\\s+KeyRing\\[primary=k1")
                 .contains("sample secret(s) decrypted");
 

@@ -29,6 +29,7 @@ public final class Config {
     public static final String ORGANIZATIONS_TABLE = "organizations-table";
     public static final String ORGANIZATIONS_ID_COLUMN = "organizations-id-column";
     public static final String ROW_LEVEL_SECURITY = "row-level-security";
+    public static final String CHANGE_FEED_JDBC_URL = "change-feed-jdbc-url";
     public static final String KEYS = "keys";
     public static final String KEYS_FILE = "keys-file";
     public static final String SCALEWAY_API_URL = "scaleway-api-url";

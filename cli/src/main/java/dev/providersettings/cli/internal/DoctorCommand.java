@@ -3,6 +3,7 @@ package dev.providersettings.cli.internal;
 import dev.providersettings.AesGcmSecretCipher;
 import dev.providersettings.KeyRing;
 import dev.providersettings.ProviderSettingsException;
+import dev.providersettings.postgres.PostgresCredentialStore;
 import dev.providersettings.postgres.PostgresMigrations;
 import dev.providersettings.spi.SecretContext;
 import dev.providersettings.spi.SecretRef;
@@ -21,6 +22,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -33,6 +35,8 @@ public final class DoctorCommand implements Callable<Integer> {
     static final int SAMPLE = 20;
     /** A key id no ring uses, so the store's search returns secrets under any key. */
     private static final String NO_SUCH_KEY = "provider-settings-doctor-sample";
+    /** How long the change feed check waits to connect and for its probe. */
+    private static final java.time.Duration FEED_TIMEOUT = java.time.Duration.ofSeconds(5);
 
     @ParentCommand
     RootCommand root;
@@ -121,8 +125,8 @@ public final class DoctorCommand implements Callable<Integer> {
     }
 
     /**
-     * A transaction pooler (PgBouncer) between us and Postgres shows as a different port on each side; it needs
-     * {@code prepareThreshold=0} (no server-side prepared statements) and cannot carry LISTEN.
+     * A transaction pooler (PgBouncer) between us and Postgres shows as a different port on each side. The store's
+     * queries are safe behind it (no named prepared statements); LISTEN is not, so the change feed needs a direct URL.
      */
     private Check pooler(Session session) {
         String url = session.config().get(Config.JDBC_URL).orElse("");
@@ -131,19 +135,17 @@ public final class DoctorCommand implements Callable<Integer> {
              ResultSet rs = s.executeQuery("SELECT current_setting('port')")) {
             rs.next();
             int serverPort = Integer.parseInt(rs.getString(1));
-            boolean prepareOff = url.matches("(?i).*[?&]prepareThreshold=0(&.*)?$");
             if (clientPort == serverPort) {
                 return Check.ok("connection path", "direct connection to Postgres (port " + serverPort + ")");
             }
-            if (prepareOff) {
-                return Check.warn("connection path", "through a proxy or pooler (port " + clientPort + " -> Postgres "
-                        + serverPort + "), prepareThreshold=0 is set", "give the change feed a direct connection "
-                        + "(LISTEN does not survive transaction pooling)");
+            String path = "through a proxy or pooler (port " + clientPort + " -> Postgres " + serverPort + ")";
+            if (session.config().get(Config.CHANGE_FEED_JDBC_URL).isPresent()) {
+                return Check.ok("connection path", path + "; the store uses no named prepared statements, and the "
+                        + "change feed has its own URL (--" + Config.CHANGE_FEED_JDBC_URL + ")");
             }
-            return Check.fail("connection path", "through a proxy or pooler (port " + clientPort + " -> Postgres "
-                    + serverPort + ") with server-side prepared statements on", "add prepareThreshold=0 to the JDBC "
-                    + "URL (PgBouncer in transaction mode cannot keep prepared statements), and give the change feed "
-                    + "a direct connection");
+            return Check.warn("connection path", path + "; the store uses no named prepared statements, so queries "
+                    + "are safe", "LISTEN does not survive transaction pooling: give the change feed a direct URL "
+                    + "(--" + Config.CHANGE_FEED_JDBC_URL + " here, changeFeed(url, user, password) in the host)");
         } catch (Exception e) {
             return Check.fail("connection path", "cannot read the server port: " + oneLine(e), "check the connection");
         }
@@ -158,9 +160,33 @@ public final class DoctorCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * A NOTIFY round trip as the host's change feed does it: a store with its feed on a dedicated connection (the
+     * pool's URL, or {@code change-feed-jdbc-url}), then a probe NOTIFY sent through the pool that must arrive on it.
+     */
     private List<Check> changeFeed(Session session) {
-        return List.of(Check.warn("change feed", "not checked: this build has no change-feed round-trip check",
-                "watch the host's logs for the change feed's LISTEN"));
+        Optional<String> direct = session.config().get(Config.CHANGE_FEED_JDBC_URL);
+        String where = direct.map(Session::maskUrl).orElse(session.describeDatabase());
+        PostgresCredentialStore.Builder builder = session.storeBuilder().changeFeedStartTimeout(FEED_TIMEOUT);
+        if (direct.isPresent()) {
+            builder.changeFeed(direct.get(), session.dataSource().getUsername(), session.dataSource().getPassword());
+        } else {
+            builder.changeFeed(true);
+        }
+        long started = System.nanoTime();
+        try (PostgresCredentialStore feed = builder.build()) {
+            if (feed.verifyChangeFeed(FEED_TIMEOUT)) {
+                return List.of(Check.ok("change feed", "NOTIFY through the pool came back on the LISTEN connection ("
+                        + where + ") in " + (System.nanoTime() - started) / 1_000_000 + " ms"));
+            }
+            return List.of(Check.fail("change feed", "a NOTIFY sent through the pool did not arrive on the LISTEN "
+                    + "connection (" + where + ") within " + FEED_TIMEOUT.toSeconds() + " s", "LISTEN needs a direct "
+                    + "connection to Postgres, not a transaction pooler: set --" + Config.CHANGE_FEED_JDBC_URL
+                    + " (and the host's changeFeed(url, user, password)) to the server's own address"));
+        } catch (ProviderSettingsException e) {
+            return List.of(Check.fail("change feed", "cannot start the change feed on " + where + ": " + oneLine(e),
+                    "check --" + Config.CHANGE_FEED_JDBC_URL + " or the database URL and credentials"));
+        }
     }
 
     private Check keyRing(Session session) {

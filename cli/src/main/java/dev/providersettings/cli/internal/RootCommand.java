@@ -60,6 +60,10 @@ public final class RootCommand {
             description = "Whether the store uses row-level security (default false).")
     String rowLevelSecurity;
 
+    @Option(names = "--change-feed-jdbc-url", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "A direct (not pooled) URL for the change feed's LISTEN, if --jdbc-url goes through PgBouncer.")
+    String changeFeedJdbcUrl;
+
     @Option(names = "--keys-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "Key ring file, keyId:base64key lines (or PROVIDER_SETTINGS_KEYS).")
     String keysFile;
@@ -112,6 +116,7 @@ public final class RootCommand {
         put(flags, Config.ORGANIZATIONS_ID_COLUMN, organizationsIdColumn);
         put(flags, Config.ROW_LEVEL_SECURITY, rowLevelSecurity);
         put(flags, Config.KEYS_FILE, keysFile);
+        put(flags, Config.CHANGE_FEED_JDBC_URL, changeFeedJdbcUrl);
         put(flags, Config.SCALEWAY_API_URL, scalewayApiUrl);
         put(flags, Config.SCALEWAY_ALLOW_INSECURE_HTTP, scalewayAllowInsecureHttp);
         put(flags, Config.ACTOR, actor);
