@@ -25,14 +25,14 @@ import java.util.Set;
  * Runs the whole suite — or the groups named — against one embedded Postgres started here, then prints each
  * subject next to its baseline with the ratio and the target.
  * <pre>
- * java -jar examples/benchmarks/target/benchmarks.jar [quick|full] [warm,cold,seed,xnode,memory,scaleway,cache]
+ * java -jar examples/benchmarks/target/benchmarks.jar [quick|full] [warm,cold,seed,xnode,memory,scaleway,cache,rewrap]
  * </pre>
  * {@code quick} (default): one fork, short iterations, the suite in about ten minutes on two cores. {@code full}:
  * more and longer iterations, two forks. JMH's JSON results and a text summary go to {@code bench-results/}.
  */
 public final class BenchmarksMain {
     /** Every group, in run order. */
-    static final List<String> GROUPS = List.of("warm", "cold", "seed", "scaleway", "xnode", "memory", "cache");
+    static final List<String> GROUPS = List.of("warm", "cold", "seed", "scaleway", "xnode", "memory", "cache", "rewrap");
 
     private BenchmarksMain() {
     }
@@ -105,6 +105,7 @@ public final class BenchmarksMain {
                 summary.scaleway(results);
             }
             case "xnode" -> summary.crossNode(CrossNodeInvalidation.run(full ? 1000 : 300));
+            case "rewrap" -> summary.rewrap(run(out, "rewrap", RewrapBenchmark.class, full, 1, options -> options));
             case "memory" -> summary.memory(MemoryFootprint.runInChildJvm(BenchEnvironment.MAX_ORGANIZATIONS));
             case "cache" -> cacheGroup(out, full, summary);
             default -> throw new IllegalArgumentException(group);
@@ -177,7 +178,7 @@ public final class BenchmarksMain {
                         "-Xms1g", "-Xmx2g")
                 .resultFormat(ResultFormatType.JSON)
                 .result(out.resolve(name + ".json").toString());
-        if (benchmark != SeedingBenchmark.class) {
+        if (benchmark != SeedingBenchmark.class && benchmark != RewrapBenchmark.class) {
             options = options.warmupIterations(full ? 5 : 3).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(full ? 10 : 5).measurementTime(TimeValue.seconds(1));
         }

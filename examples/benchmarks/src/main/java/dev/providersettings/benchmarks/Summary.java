@@ -97,6 +97,23 @@ final class Summary {
         }
     }
 
+    void rewrap(List<RunResult> results) {
+        lines.add("");
+        lines.add("== 7. rewrap of " + String.format(Locale.ROOT, "%,d", RewrapBenchmark.SECRETS)
+                + " secrets to the other key, s/op (99.9% CI) ==");
+        Optional<Result> cli = find(results, "cli", null, 0);
+        Optional<Result> lib = find(results, "library", null, 0);
+        if (cli.isPresent() && lib.isPresent()) {
+            lines.add("cli (provider-settings rewrap, in-process):  " + fmt(cli.get()) + String.format(Locale.ROOT,
+                    "  = %,.0f secrets/s", RewrapBenchmark.SECRETS / cli.get().getScore()));
+            lines.add("baseline (SettingsService.rewrap directly): " + fmt(lib.get()) + String.format(Locale.ROOT,
+                    "  = %,.0f secrets/s", RewrapBenchmark.SECRETS / lib.get().getScore()));
+            lines.add(String.format(Locale.ROOT, "cli/library time: %.2fx", cli.get().getScore() / lib.get().getScore()));
+        } else {
+            lines.add("incomplete results");
+        }
+    }
+
     void scaleway(List<RunResult> results) {
         lines.add("");
         lines.add("== 6. Scaleway client overhead, GET volume on loopback, us/op (99.9% CI) ==");
