@@ -221,7 +221,9 @@ public class ProviderSettingsAutoConfiguration {
                 .registry(registry)
                 .cipher(cipher)
                 .cacheTtl(cache.getTtl())
+                .refreshAfter(cache.getRefreshAfter())
                 .staleIfError(cache.getStaleIfError())
+                .recordHits(cache.isRecordHits())
                 .closeRegistryOnClose(false)
                 .closeStoreOnClose(false);
         if (cache.getMaximumSize() != null) {

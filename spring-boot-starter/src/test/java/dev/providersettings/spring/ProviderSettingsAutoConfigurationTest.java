@@ -9,6 +9,7 @@ import dev.providersettings.ProviderRegistry;
 import dev.providersettings.Secret;
 import dev.providersettings.SettingsService;
 import dev.providersettings.SettingsUpdate;
+import dev.providersettings.metrics.ProviderSettingsMetrics;
 import dev.providersettings.postgres.PostgresCredentialStore;
 import dev.providersettings.scaleway.ScalewayProvider;
 import dev.providersettings.scaleway.ScalewayProviderFactory;
@@ -52,7 +53,7 @@ class ProviderSettingsAutoConfigurationTest {
 
     private final ApplicationContextRunner base = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(ProviderSettingsAutoConfiguration.class,
-                    ProviderSettingsHealthAutoConfiguration.class));
+                    ProviderSettingsHealthAutoConfiguration.class, ProviderSettingsMetricsAutoConfiguration.class));
 
     private ApplicationContextRunner onNewDatabase(String url) {
         return base.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class)).withPropertyValues("spring.datasource.url=" + url, "spring.datasource.username=postgres",
@@ -69,7 +70,8 @@ class ProviderSettingsAutoConfigurationTest {
                     assertThat(context).hasNotFailed();
                     assertThat(context).hasSingleBean(PostgresCredentialStore.class).hasSingleBean(ProviderManager.class)
                             .hasSingleBean(SettingsService.class).hasSingleBean(ProviderRegistry.class)
-                            .hasSingleBean(KeyRing.class).hasSingleBean(ProviderSettingsSchemaInitializer.class);
+                            .hasSingleBean(KeyRing.class).hasSingleBean(ProviderSettingsSchemaInitializer.class)
+                            .hasSingleBean(ProviderSettingsMetrics.class);
                     assertThat(context.getBean(ProviderSettingsSchemaInitializer.class).appliedMigrations()).isPositive();
                     // the configured factory bean replaced the ServiceLoader one
                     ScalewayProviderFactory factory = context.getBean(ScalewayProviderFactory.class);
@@ -165,6 +167,8 @@ class ProviderSettingsAutoConfigurationTest {
         String url = TestDatabases.newDatabase();
         assertFailure(onNewDatabase(url).withPropertyValues("provider-settings.cache.ttl=0s"),
                 "provider-settings.cache.ttl", "10m");
+        assertFailure(onNewDatabase(url).withPropertyValues("provider-settings.cache.refresh-after=20m"),
+                "provider-settings.cache.refresh-after", "shorter than the TTL");
         assertFailure(onNewDatabase(url).withPropertyValues("provider-settings.store.organizations-table=orgs; drop table x"),
                 "provider-settings.store.organizations-table", "public.organizations");
         assertFailure(onNewDatabase(url).withPropertyValues("provider-settings.change-feed.url=postgres://x"),
@@ -216,11 +220,12 @@ class ProviderSettingsAutoConfigurationTest {
     }
 
     @Test
-    void healthIndicatorCanBeSwitchedOff() {
+    void healthIndicatorAndMetricsCanBeSwitchedOff() {
         String url = TestDatabases.newDatabase();
         onNewDatabase(url).withPropertyValues("provider-settings.store.create-organizations-table=true",
-                "management.health.provider-settings.enabled=false").run(context ->
-                assertThat(context).hasNotFailed().doesNotHaveBean(ProviderSettingsHealthIndicator.class));
+                "management.health.provider-settings.enabled=false", "provider-settings.metrics.enabled=false")
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(ProviderSettingsHealthIndicator.class)
+                        .doesNotHaveBean(ProviderSettingsMetrics.class).hasSingleBean(ProviderManager.class));
     }
 
     @Test

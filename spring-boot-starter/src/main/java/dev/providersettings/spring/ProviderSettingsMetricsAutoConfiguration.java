@@ -1,0 +1,42 @@
+package dev.providersettings.spring;
+
+import dev.providersettings.ProviderManager;
+import dev.providersettings.metrics.ProviderSettingsMetrics;
+import dev.providersettings.spring.internal.StartupSeeding;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Registers the provider-settings meters when Micrometer is on the classpath: {@link ProviderSettingsMetrics} (cache
+ * and seeding) as a {@code MeterBinder} bean, which Spring Boot binds to every {@code MeterRegistry}.
+ * {@code provider-settings.metrics.enabled=false} turns them off.
+ */
+@AutoConfiguration(after = ProviderSettingsAutoConfiguration.class)
+@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+@ConditionalOnProperty(prefix = ProviderSettingsProperties.PREFIX, name = "metrics.enabled", havingValue = "true",
+        matchIfMissing = true)
+public class ProviderSettingsMetricsAutoConfiguration {
+
+    /** Created by Spring. */
+    public ProviderSettingsMetricsAutoConfiguration() {
+    }
+
+    /** Cache and seeding meters of the manager. */
+    @Bean
+    @ConditionalOnMissingBean(ProviderSettingsMetrics.class)
+    @ConditionalOnBean(ProviderManager.class)
+    public ProviderSettingsMetrics providerSettingsMetrics(ProviderManager manager) {
+        return new ProviderSettingsMetrics(manager);
+    }
+
+    /** Counts the start-up seeding in the meters. */
+    @Bean
+    @ConditionalOnBean(ProviderSettingsMetrics.class)
+    public StartupSeeding.Listener providerSettingsSeedingMetrics(ProviderSettingsMetrics metrics) {
+        return metrics::recordSeeding;
+    }
+}
