@@ -84,7 +84,7 @@ public final class DependencyVersions {
         return values.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private static Optional<String> jooqOnClasspath() {
+    static Optional<String> jooqOnClasspath() {
         try {
             // Read reflectively: the constant would otherwise be inlined at compile time.
             Object version = Class.forName("org.jooq.Constants").getField("VERSION").get(null);
@@ -94,7 +94,7 @@ public final class DependencyVersions {
         }
     }
 
-    private static Optional<String> flywayOnClasspath() {
+    static Optional<String> flywayOnClasspath() {
         try {
             Class<?> flyway = Class.forName("org.flywaydb.core.Flyway");
             try (InputStream in = flyway.getClassLoader().getResourceAsStream("org/flywaydb/core/internal/version.txt")) {
