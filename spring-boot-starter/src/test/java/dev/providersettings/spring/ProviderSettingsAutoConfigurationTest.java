@@ -180,6 +180,20 @@ class ProviderSettingsAutoConfigurationTest {
     }
 
     @Test
+    void unreachableDatabaseFailsStartUpNamingTheDataSourceProperties() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        onNewDatabase("jdbc:postgresql://127.0.0.1:" + closedPort + "/nowhere")
+                .withPropertyValues("spring.datasource.hikari.connection-timeout=1000").run(context -> {
+                    FailureAnalysis analysis = analyze(context.getStartupFailure());
+                    assertThat(analysis.getDescription()).contains("could not reach its Postgres database");
+                    assertThat(analysis.getAction()).contains("spring.datasource.url");
+                });
+    }
+
+    @Test
     void missingOrganizationsTableFailsStartUpWithTheFix() {
         String url = TestDatabases.newDatabase();
         onNewDatabase(url).run(context -> {
