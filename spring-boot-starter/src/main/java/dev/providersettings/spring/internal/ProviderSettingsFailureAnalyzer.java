@@ -17,9 +17,8 @@ public final class ProviderSettingsFailureAnalyzer extends AbstractFailureAnalyz
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, ProviderSettingsException cause) {
         if (cause instanceof ProviderSettingsPropertyException property) {
-            return new FailureAnalysis("provider-settings could not start: property " + property.property()
-                    + " is invalid: " + property.getMessage(), "Update " + property.property() + ": " + property.fix(),
-                    cause);
+            return new FailureAnalysis("provider-settings could not start, a property is invalid: " + property.getMessage(),
+                    "Update " + property.property() + ": " + property.fix(), cause);
         }
         if (cause instanceof CredentialStoreUnavailableException) {
             return new FailureAnalysis("provider-settings could not reach its Postgres database: " + cause.getMessage(),
