@@ -67,23 +67,35 @@ public class ProviderSettingsAutoConfiguration {
     public KeyRing providerSettingsKeyRing(ProviderSettingsProperties properties) {
         ProviderSettingsProperties.KeyRing config = properties.getKeyRing();
         config.validate();
+        KeyRing ring;
         try {
             if (config.getFile() != null) {
-                return KeyRing.fromFile(config.getFile());
+                ring = KeyRing.fromFile(config.getFile());
+            } else if (ProviderSettingsProperties.hasText(config.getEnvironmentVariable())) {
+                ring = KeyRing.fromEnvironment(config.getEnvironmentVariable());
+            } else {
+                LOG.warn("provider-settings.key-ring.inline is set: keys written in configuration are for tests only;"
+                        + " use provider-settings.key-ring.file or .environment-variable in production");
+                ring = KeyRing.fromEnvironment(Map.of(INLINE, config.getInline()), INLINE);
             }
-            if (ProviderSettingsProperties.hasText(config.getEnvironmentVariable())) {
-                return KeyRing.fromEnvironment(config.getEnvironmentVariable());
-            }
-            LOG.warn("provider-settings.key-ring.inline is set: keys written in configuration are for tests only;"
-                    + " use provider-settings.key-ring.file or .environment-variable in production");
-            return KeyRing.fromEnvironment(Map.of(INLINE, config.getInline()), INLINE);
         } catch (ConfigurationException e) {
             String property = config.getFile() != null ? "key-ring.file"
                     : config.getInline() == null ? "key-ring.environment-variable" : "key-ring.inline";
             // KeyRing messages name key ids and line numbers, never key material.
             throw new ProviderSettingsPropertyException(ProviderSettingsProperties.PREFIX + "." + property,
                     "the key ring cannot be loaded (" + e.getMessage() + ")",
-                    "point it at keyId:base64key entries of 32-byte keys, the first being the primary", e);
+                    "point it at keyId:base64key entries of 32-byte keys (the primary named by a primary=keyId"
+                            + " entry, else the first)", e);
+        }
+        if (config.getPrimary() == null) {
+            return ring;
+        }
+        try {
+            return ring.withPrimary(config.getPrimary());
+        } catch (ConfigurationException e) {
+            throw new ProviderSettingsPropertyException(ProviderSettingsProperties.PREFIX + ".key-ring.primary",
+                    "names no key of the ring (" + e.getMessage() + ")",
+                    "add that key to the ring first (as a secondary on every node), or name one of " + ring.keyIds(), e);
         }
     }
 

@@ -124,6 +124,11 @@ public class ProviderSettingsProperties {
         private String environmentVariable;
         /** The key ring text itself. For tests only: a key in a configuration file is a key in your repository. */
         private String inline;
+        /**
+         * The id of the key that encrypts (the primary), overriding the source's own choice (its primary=keyId entry,
+         * else its first key). For rotation: roll out a new key as secondary first, then change this id.
+         */
+        private String primary;
 
         public Path getFile() {
             return file;
@@ -149,6 +154,14 @@ public class ProviderSettingsProperties {
             this.inline = inline;
         }
 
+        public String getPrimary() {
+            return primary;
+        }
+
+        public void setPrimary(String primary) {
+            this.primary = primary;
+        }
+
         /** How many sources are set (exactly one is valid). */
         int sourceCount() {
             return (file != null ? 1 : 0) + (hasText(environmentVariable) ? 1 : 0) + (hasText(inline) ? 1 : 0);
@@ -166,6 +179,10 @@ public class ProviderSettingsProperties {
             if (sources > 1) {
                 throw invalid("key-ring", "more than one of file, environment-variable and inline is set",
                         "keep exactly one source of keys");
+            }
+            if (primary != null && !dev.providersettings.KeyRing.KEY_ID_FORMAT.matcher(primary).matches()) {
+                throw invalid("key-ring.primary", "'" + abbreviate(primary) + "' is not a key id",
+                        "use the id of one of the ring's keys (1-64 letters, digits, '.', '_' or '-'), e.g. k2");
             }
             if (hasText(environmentVariable) && !environmentVariable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
                 throw invalid("key-ring.environment-variable", "'" + environmentVariable
@@ -420,8 +437,9 @@ public class ProviderSettingsProperties {
 
     /**
      * Seeding on start-up: for each provider, writes the credentials found in the sources to every organization (or
-     * the listed ones), writing only what changed. Sources are tried in order: the per-organization directory, the
-     * shared directories, then the environment.
+     * the listed ones), writing only what changed. All of an organization's settings come from one source: its own
+     * sub-directory of the per-organization directory when it has one, else the shared directories and the
+     * environment together (a file wins over a variable).
      */
     public static class Seeding {
         /** Whether credentials are seeded when the application starts. */

@@ -133,6 +133,24 @@ class ProviderSettingsAutoConfigurationTest {
     }
 
     @Test
+    void keyRingPrimaryPropertyChoosesTheKeyThatEncrypts() {
+        String second = Base64.getEncoder().encodeToString("fedcba9876543210fedcba9876543210".getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII));
+        base.withUserConfiguration(OwnStoreOnly.class)
+                .withPropertyValues("provider-settings.key-ring.inline=k1:" + KEY_BASE64 + ",k2:" + second,
+                        "provider-settings.change-feed.enabled=false")
+                .run(context -> assertThat(context.getBean(dev.providersettings.spi.SecretCipher.class).primaryKeyId())
+                        .isEqualTo("k1"));
+        base.withUserConfiguration(OwnStoreOnly.class)
+                .withPropertyValues("provider-settings.key-ring.inline=k1:" + KEY_BASE64 + ",k2:" + second,
+                        "provider-settings.key-ring.primary=k2", "provider-settings.change-feed.enabled=false")
+                .run(context -> {
+                    assertThat(context.getBean(KeyRing.class).keyIds()).containsExactlyInAnyOrder("k1", "k2");
+                    assertThat(context.getBean(dev.providersettings.spi.SecretCipher.class).primaryKeyId()).isEqualTo("k2");
+                });
+    }
+
+    @Test
     void disabledStarterCreatesNothing() {
         base.withPropertyValues("provider-settings.enabled=false").run(context ->
                 assertThat(context).hasNotFailed().doesNotHaveBean(ProviderManager.class));
@@ -175,6 +193,8 @@ class ProviderSettingsAutoConfigurationTest {
                 "provider-settings.change-feed.url", "jdbc:postgresql://");
         assertFailure(onNewDatabase(url).withPropertyValues("provider-settings.scaleway.base-url=ftp://x"),
                 "provider-settings.scaleway.base-url", "https://api.scaleway.com");
+        assertFailure(onNewDatabase(url).withPropertyValues("provider-settings.key-ring.primary=k9"),
+                "provider-settings.key-ring.primary", "[k1]");
         assertFailure(onNewDatabase(url).withPropertyValues("provider-settings.metrics.organization-tag.max-values=0"),
                 "provider-settings.metrics.organization-tag.max-values", "bounded");
     }
@@ -362,6 +382,14 @@ class ProviderSettingsAutoConfigurationTest {
                 providerSettingsRows = rs.getInt(1);
             }
             return new Object();
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnStoreOnly {
+        @Bean
+        CredentialStore inMemoryStore() {
+            return new InMemoryCredentialStore();
         }
     }
 

@@ -77,17 +77,25 @@ public final class StartupSeeding implements SmartInitializingSingleton {
         }
     }
 
+    /**
+     * The organization's own directory when it has one, else the shared directories and the environment as one
+     * source: all of an organization's settings come from one place, never its own key with a shared project id.
+     */
     private SecretSource source() {
-        List<SecretSource> sources = new ArrayList<>();
-        if (config.getPerOrganizationDirectory() != null) {
-            sources.add(SecretSource.perOrganizationDirectory(config.getPerOrganizationDirectory()));
-        }
+        List<SecretSource> shared = new ArrayList<>();
         for (Path directory : config.getDirectories()) {
-            sources.add(SecretSource.directory(directory));
+            shared.add(SecretSource.directory(directory));
         }
         if (config.isEnvironment()) {
-            sources.add(SecretSource.environment(environment));
+            shared.add(SecretSource.environment(environment));
         }
-        return SecretSource.firstOf(sources.toArray(SecretSource[]::new));
+        List<SecretSource> chain = new ArrayList<>();
+        if (config.getPerOrganizationDirectory() != null) {
+            chain.add(SecretSource.perOrganizationDirectory(config.getPerOrganizationDirectory()));
+        }
+        if (!shared.isEmpty()) {
+            chain.add(SecretSource.merged(shared.toArray(SecretSource[]::new)));
+        }
+        return chain.size() == 1 ? chain.get(0) : SecretSource.firstOf(chain.toArray(SecretSource[]::new));
     }
 }
