@@ -11,6 +11,8 @@ import dev.providersettings.SettingsService;
 import dev.providersettings.postgres.PostgresCredentialStore;
 import dev.providersettings.postgres.PostgresMigrations;
 import dev.providersettings.scaleway.RetryPolicy;
+import dev.providersettings.scaleway.ScalewayCall;
+import dev.providersettings.scaleway.ScalewayCallListener;
 import dev.providersettings.scaleway.ScalewayProviderFactory;
 import dev.providersettings.spi.CredentialStore;
 import dev.providersettings.spi.SecretCipher;
@@ -32,6 +34,7 @@ import org.springframework.context.annotation.Import;
 
 import javax.sql.DataSource;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -168,19 +171,28 @@ public class ProviderSettingsAutoConfiguration {
         return builder.build();
     }
 
-    /** The Scaleway factory with the {@code provider-settings.scaleway.*} endpoint, timeouts and retries. */
+    /**
+     * The Scaleway factory with the {@code provider-settings.scaleway.*} endpoint, timeouts and retries, reporting
+     * every call to the application's {@link ScalewayCallListener} beans (the metrics one among them).
+     */
     @Bean
     @ConditionalOnClass(ScalewayProviderFactory.class)
     @ConditionalOnMissingBean(ScalewayProviderFactory.class)
-    public ScalewayProviderFactory providerSettingsScalewayFactory(ProviderSettingsProperties properties) {
+    public ScalewayProviderFactory providerSettingsScalewayFactory(ProviderSettingsProperties properties,
+                                                                   ObjectProvider<ScalewayCallListener> listeners) {
         properties.validate();
         ProviderSettingsProperties.Scaleway config = properties.getScaleway();
         ScalewayProviderFactory.Builder builder = ScalewayProviderFactory.builder()
+                .allowInsecureEndpoint(config.isAllowInsecureEndpoint())
                 .connectTimeout(config.getConnectTimeout())
                 .requestTimeout(config.getRequestTimeout())
                 .pollInterval(config.getPollInterval());
         if (config.getBaseUrl() != null) {
             builder.baseUrl(config.getBaseUrl());
+        }
+        List<ScalewayCallListener> callListeners = listeners.orderedStream().toList();
+        if (!callListeners.isEmpty()) {
+            builder.callListener(callListeners.size() == 1 ? callListeners.get(0) : new CompositeCallListener(callListeners));
         }
         ProviderSettingsProperties.Retry retry = config.getRetry();
         if (retry.isCustomized()) {
@@ -259,6 +271,24 @@ public class ProviderSettingsAutoConfiguration {
                                                          ObjectProvider<StartupSeeding.Listener> listeners) {
         properties.validate();
         return new StartupSeeding(manager, properties.getSeeding(), System.getenv(), listeners);
+    }
+
+    /** Every {@link ScalewayCallListener} bean in order; one that throws does not keep the others from the call. */
+    private record CompositeCallListener(List<ScalewayCallListener> listeners) implements ScalewayCallListener {
+        @Override
+        public void onCall(ScalewayCall call) {
+            RuntimeException first = null;
+            for (ScalewayCallListener listener : listeners) {
+                try {
+                    listener.onCall(call);
+                } catch (RuntimeException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            if (first != null) {
+                throw first; // the transport logs the first failure of the factory and keeps the call's outcome
+            }
+        }
     }
 
     private static HikariDataSource hikari(DataSource dataSource) {

@@ -12,7 +12,6 @@ import dev.providersettings.spi.SecretContext;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -23,7 +22,8 @@ import java.util.UUID;
  * of these hold, each checked for real on every call:
  * <ul>
  *   <li><b>store</b>: one read of the store (a settings load of an organization that cannot exist) succeeds;</li>
- *   <li><b>changeFeed</b> (Postgres store with the feed enabled): the listening connection is up;</li>
+ *   <li><b>changeFeed</b> (Postgres store with the feed enabled): the store reports its listening connection up
+ *       ({@link PostgresCredentialStore#isChangeFeedListening()});</li>
  *   <li><b>keyRing</b>: the primary key encrypts and decrypts a probe value.</li>
  * </ul>
  * Details name key ids and exception types and messages of the library's own exceptions (which never carry
@@ -38,20 +38,16 @@ public class ProviderSettingsHealthIndicator implements HealthIndicator {
     private final CredentialStore store;
     private final SecretCipher cipher;
     private final boolean changeFeedExpected;
-    private final Duration changeFeedTimeout;
 
     /**
      * @param store              the store to probe
      * @param cipher             the cipher whose primary key must work
      * @param changeFeedExpected whether the store should be listening for other nodes' changes
-     * @param changeFeedTimeout  how long to wait for the change feed's answer
      */
-    public ProviderSettingsHealthIndicator(CredentialStore store, SecretCipher cipher, boolean changeFeedExpected,
-                                           Duration changeFeedTimeout) {
+    public ProviderSettingsHealthIndicator(CredentialStore store, SecretCipher cipher, boolean changeFeedExpected) {
         this.store = Objects.requireNonNull(store, "store");
         this.cipher = Objects.requireNonNull(cipher, "cipher");
         this.changeFeedExpected = changeFeedExpected;
-        this.changeFeedTimeout = Objects.requireNonNull(changeFeedTimeout, "changeFeedTimeout");
     }
 
     @Override

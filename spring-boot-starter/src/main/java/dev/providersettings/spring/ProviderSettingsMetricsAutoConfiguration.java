@@ -2,6 +2,8 @@ package dev.providersettings.spring;
 
 import dev.providersettings.ProviderManager;
 import dev.providersettings.metrics.ProviderSettingsMetrics;
+import dev.providersettings.scaleway.ScalewayProviderFactory;
+import dev.providersettings.scaleway.metrics.ScalewayCallMetrics;
 import dev.providersettings.spring.internal.StartupSeeding;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -11,9 +13,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 
 /**
- * Registers the provider-settings meters when Micrometer is on the classpath: {@link ProviderSettingsMetrics} (cache
- * and seeding) as a {@code MeterBinder} bean, which Spring Boot binds to every {@code MeterRegistry}.
- * {@code provider-settings.metrics.enabled=false} turns them off.
+ * Registers the provider-settings meters when Micrometer is on the classpath, as {@code MeterBinder} beans that
+ * Spring Boot binds to every {@code MeterRegistry}: {@link ProviderSettingsMetrics} (cache and seeding) and
+ * {@link ScalewayCallMetrics} (Scaleway API calls, which the starter's Scaleway factory reports to). {@code provider-settings.metrics.enabled=false} turns them off.
  */
 @AutoConfiguration(after = ProviderSettingsAutoConfiguration.class)
 @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
@@ -38,5 +40,22 @@ public class ProviderSettingsMetricsAutoConfiguration {
     @ConditionalOnBean(ProviderSettingsMetrics.class)
     public StartupSeeding.Listener providerSettingsSeedingMetrics(ProviderSettingsMetrics metrics) {
         return metrics::recordSeeding;
+    }
+
+    /**
+     * Scaleway call meters; a {@code ScalewayCallListener} bean, so the starter's factory reports to it. The
+     * organization tag is off unless {@code provider-settings.metrics.organization-tag.enabled=true}.
+     */
+    @Bean
+    @ConditionalOnMissingBean(ScalewayCallMetrics.class)
+    @ConditionalOnBean(ScalewayProviderFactory.class)
+    public ScalewayCallMetrics providerSettingsScalewayCallMetrics(ProviderSettingsProperties properties) {
+        properties.validate();
+        ProviderSettingsProperties.OrganizationTag tag = properties.getMetrics().getOrganizationTag();
+        ScalewayCallMetrics.Builder builder = ScalewayCallMetrics.builder();
+        if (tag.isEnabled()) {
+            builder.organizationTag(tag.getMaxValues());
+        }
+        return builder.build();
     }
 }

@@ -35,7 +35,6 @@ public class ProviderSettingsProperties {
     private final Seeding seeding = new Seeding();
     private final Scaleway scaleway = new Scaleway();
     private final Metrics metrics = new Metrics();
-    private final Health health = new Health();
 
     /** Whether the starter configures anything at all. */
     public boolean isEnabled() {
@@ -82,11 +81,6 @@ public class ProviderSettingsProperties {
         return metrics;
     }
 
-    /** The health indicator. */
-    public Health getHealth() {
-        return health;
-    }
-
     /**
      * Checks the values that the binder cannot check by type. The key ring is checked when the starter builds
      * it (not when the application declares its own {@code SecretCipher}).
@@ -100,7 +94,6 @@ public class ProviderSettingsProperties {
         seeding.validate();
         scaleway.validate();
         metrics.validate();
-        health.validate();
     }
 
     static ProviderSettingsPropertyException invalid(String property, String problem, String fix) {
@@ -543,8 +536,13 @@ public class ProviderSettingsProperties {
 
     /** The Scaleway provider factory: one endpoint and one HTTP transport for every organization. */
     public static class Scaleway {
-        /** The API endpoint for every organization (e.g. a fake API in tests); default: each organization's SCALEWAY_API_URL setting, else https://api.scaleway.com. */
+        /** The API endpoint for every organization: https (a private gateway), or a fake API in tests; default https://api.scaleway.com. */
         private String baseUrl;
+        /**
+         * Whether base-url may be plain http. Only for a fake API or a local stub in tests: every organization's secret
+         * key travels in a header that plain http sends unencrypted.
+         */
+        private boolean allowInsecureEndpoint;
         /** Connect timeout of the shared HTTP client. */
         private Duration connectTimeout = Duration.ofSeconds(10);
         /** Timeout of each attempt, from sending to the response headers. */
@@ -559,6 +557,14 @@ public class ProviderSettingsProperties {
 
         public void setBaseUrl(String baseUrl) {
             this.baseUrl = baseUrl;
+        }
+
+        public boolean isAllowInsecureEndpoint() {
+            return allowInsecureEndpoint;
+        }
+
+        public void setAllowInsecureEndpoint(boolean allowInsecureEndpoint) {
+            this.allowInsecureEndpoint = allowInsecureEndpoint;
         }
 
         public Duration getConnectTimeout() {
@@ -594,6 +600,11 @@ public class ProviderSettingsProperties {
             if (baseUrl != null && !baseUrl.matches("https?://[A-Za-z0-9.\\-\\[\\]:]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/\\-]*)?")) {
                 throw invalid("scaleway.base-url", "'" + abbreviate(baseUrl) + "' is not an http(s) URL",
                         "use e.g. https://api.scaleway.com, or remove it to use the default");
+            }
+            if (baseUrl != null && baseUrl.startsWith("http://") && !allowInsecureEndpoint) {
+                throw invalid("scaleway.base-url", "is plain http, which would send every organization's secret key"
+                        + " unencrypted", "use https, or for a fake API in tests set"
+                        + " provider-settings.scaleway.allow-insecure-endpoint=true");
             }
             requirePositive("scaleway.connect-timeout", connectTimeout, "10s");
             requirePositive("scaleway.request-timeout", requestTimeout, "30s");
@@ -716,27 +727,6 @@ public class ProviderSettingsProperties {
                 throw invalid("metrics.organization-tag.max-values", "is " + maxValues + ", outside 1..10000",
                         "keep the number of time series bounded, e.g. 100");
             }
-        }
-    }
-
-    /** The {@code providerSettings} health indicator (management.health.provider-settings.enabled switches it). */
-    public static class Health {
-        /** How long the health check waits for its own NOTIFY to come back through the change feed. */
-        private Duration changeFeedTimeout = Duration.ofSeconds(2);
-
-        public Duration getChangeFeedTimeout() {
-            return changeFeedTimeout;
-        }
-
-        public void setChangeFeedTimeout(Duration changeFeedTimeout) {
-            this.changeFeedTimeout = changeFeedTimeout;
-        }
-
-        void validate() {
-            if (changeFeedTimeout == null) {
-                throw invalid("health.change-feed-timeout", "is empty", "set e.g. 2s");
-            }
-            requirePositive("health.change-feed-timeout", changeFeedTimeout, "2s");
         }
     }
 

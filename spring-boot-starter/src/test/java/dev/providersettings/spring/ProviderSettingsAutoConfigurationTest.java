@@ -10,6 +10,7 @@ import dev.providersettings.Secret;
 import dev.providersettings.SettingsService;
 import dev.providersettings.SettingsUpdate;
 import dev.providersettings.metrics.ProviderSettingsMetrics;
+import dev.providersettings.scaleway.metrics.ScalewayCallMetrics;
 import dev.providersettings.postgres.PostgresCredentialStore;
 import dev.providersettings.scaleway.ScalewayProvider;
 import dev.providersettings.scaleway.ScalewayProviderFactory;
@@ -65,13 +66,14 @@ class ProviderSettingsAutoConfigurationTest {
         String url = TestDatabases.newDatabase();
         onNewDatabase(url)
                 .withPropertyValues("provider-settings.store.create-organizations-table=true",
-                        "provider-settings.scaleway.base-url=http://127.0.0.1:1")
+                        "provider-settings.scaleway.base-url=http://127.0.0.1:1",
+                        "provider-settings.scaleway.allow-insecure-endpoint=true")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     assertThat(context).hasSingleBean(PostgresCredentialStore.class).hasSingleBean(ProviderManager.class)
                             .hasSingleBean(SettingsService.class).hasSingleBean(ProviderRegistry.class)
                             .hasSingleBean(KeyRing.class).hasSingleBean(ProviderSettingsSchemaInitializer.class)
-                            .hasSingleBean(ProviderSettingsMetrics.class);
+                            .hasSingleBean(ProviderSettingsMetrics.class).hasSingleBean(ScalewayCallMetrics.class);
                     assertThat(context.getBean(ProviderSettingsSchemaInitializer.class).appliedMigrations()).isPositive();
                     // the configured factory bean replaced the ServiceLoader one
                     ScalewayProviderFactory factory = context.getBean(ScalewayProviderFactory.class);
@@ -193,6 +195,8 @@ class ProviderSettingsAutoConfigurationTest {
                 "provider-settings.change-feed.url", "jdbc:postgresql://");
         assertFailure(onNewDatabase(url).withPropertyValues("provider-settings.scaleway.base-url=ftp://x"),
                 "provider-settings.scaleway.base-url", "https://api.scaleway.com");
+        assertFailure(onNewDatabase(url).withPropertyValues("provider-settings.scaleway.base-url=http://10.0.0.1"),
+                "provider-settings.scaleway.base-url", "allow-insecure-endpoint=true");
         assertFailure(onNewDatabase(url).withPropertyValues("provider-settings.key-ring.primary=k9"),
                 "provider-settings.key-ring.primary", "[k1]");
         assertFailure(onNewDatabase(url).withPropertyValues("provider-settings.metrics.organization-tag.max-values=0"),

@@ -93,6 +93,7 @@ class DeploymentsApplicationTest {
         registry.add("provider-settings.key-ring.environment-variable", () -> "");
         registry.add("provider-settings.key-ring.inline", () -> "k1:" + KEY);
         registry.add("provider-settings.scaleway.base-url", SCALEWAY::baseUrl);
+        registry.add("provider-settings.scaleway.allow-insecure-endpoint", () -> "true"); // the fake speaks plain http
         registry.add("provider-settings.change-feed.reconnect-max-delay", () -> "500ms");
     }
 
@@ -182,7 +183,7 @@ class DeploymentsApplicationTest {
 
     @Test
     @Order(3)
-    void metricsShowTheCacheMeters() throws Exception {
+    void metricsShowTheCacheAndScalewayMeters() throws Exception {
         JsonNode loads = JSON.readTree(get("/actuator/metrics/provider.settings.cache.loads", null).body());
         assertThat(loads.get("availableTags").toString()).contains("success", "failure");
         assertThat(measurement(loads, "COUNT")).isGreaterThanOrEqualTo(2);
@@ -191,6 +192,16 @@ class DeploymentsApplicationTest {
         JsonNode size = JSON.readTree(get("/actuator/metrics/provider.settings.cache.size", null).body());
         assertThat(measurement(size, "VALUE")).isGreaterThanOrEqualTo(2);
         assertThat(get("/actuator/metrics/provider.settings.cache.load.duration", null).statusCode()).isEqualTo(200);
+
+        JsonNode calls = JSON.readTree(get("/actuator/metrics/provider.settings.scaleway.calls", null).body());
+        assertThat(calls.get("availableTags").toString()).contains("block.createVolume", "block.getVolume", "2xx",
+                "success", "POST", "GET");
+        assertThat(measurement(calls, "COUNT")).isGreaterThanOrEqualTo(3);
+        assertThat(measurement(calls, "TOTAL_TIME")).isPositive();
+        JsonNode creates = JSON.readTree(get("/actuator/metrics/provider.settings.scaleway.calls"
+                + "?tag=operation:block.createVolume&tag=outcome:success", null).body());
+        assertThat(measurement(creates, "COUNT")).isEqualTo(2);
+        assertThat(calls.toString()).doesNotContain(ACME.id().toString(), GLOBEX.id().toString()); // no organization tag
     }
 
     @Test
