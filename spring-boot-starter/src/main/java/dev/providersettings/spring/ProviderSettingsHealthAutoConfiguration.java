@@ -29,6 +29,7 @@ public class ProviderSettingsHealthAutoConfiguration {
     @ConditionalOnBean({CredentialStore.class, SecretCipher.class})
     public ProviderSettingsHealthIndicator providerSettingsHealthIndicator(CredentialStore store, SecretCipher cipher,
                                                                     ProviderSettingsProperties properties) {
-        return new ProviderSettingsHealthIndicator(store, cipher, properties.getChangeFeed().isEnabled());
+        return new ProviderSettingsHealthIndicator(store, cipher, properties.getChangeFeed().isEnabled(),
+                properties.getHealth().getChangeFeedTimeout());
     }
 }

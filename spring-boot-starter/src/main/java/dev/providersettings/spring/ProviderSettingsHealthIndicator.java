@@ -4,6 +4,7 @@ import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderCode;
 import dev.providersettings.ProviderSettingsException;
 import dev.providersettings.Secret;
+import dev.providersettings.postgres.ChangeFeedStatus;
 import dev.providersettings.postgres.PostgresCredentialStore;
 import dev.providersettings.spi.CredentialStore;
 import dev.providersettings.spi.EncryptedSecret;
@@ -12,6 +13,7 @@ import dev.providersettings.spi.SecretContext;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -22,8 +24,8 @@ import java.util.UUID;
  * of these hold, each checked for real on every call:
  * <ul>
  *   <li><b>store</b>: one read of the store (a settings load of an organization that cannot exist) succeeds;</li>
- *   <li><b>changeFeed</b> (Postgres store with the feed enabled): the store reports its listening connection up
- *       ({@link PostgresCredentialStore#isChangeFeedListening()});</li>
+ *   <li><b>changeFeed</b> (Postgres store with the feed enabled): a NOTIFY sent now through the pool comes back on
+ *       the feed's listening connection within the configured timeout;</li>
  *   <li><b>keyRing</b>: the primary key encrypts and decrypts a probe value.</li>
  * </ul>
  * Details name key ids and exception types and messages of the library's own exceptions (which never carry
@@ -38,16 +40,20 @@ public class ProviderSettingsHealthIndicator implements HealthIndicator {
     private final CredentialStore store;
     private final SecretCipher cipher;
     private final boolean changeFeedExpected;
+    private final Duration changeFeedTimeout;
 
     /**
      * @param store              the store to probe
      * @param cipher             the cipher whose primary key must work
      * @param changeFeedExpected whether the store should be listening for other nodes' changes
+     * @param changeFeedTimeout  how long to wait for the change feed's answer
      */
-    public ProviderSettingsHealthIndicator(CredentialStore store, SecretCipher cipher, boolean changeFeedExpected) {
+    public ProviderSettingsHealthIndicator(CredentialStore store, SecretCipher cipher, boolean changeFeedExpected,
+                                           Duration changeFeedTimeout) {
         this.store = Objects.requireNonNull(store, "store");
         this.cipher = Objects.requireNonNull(cipher, "cipher");
         this.changeFeedExpected = changeFeedExpected;
+        this.changeFeedTimeout = Objects.requireNonNull(changeFeedTimeout, "changeFeedTimeout");
     }
 
     @Override
@@ -64,11 +70,18 @@ public class ProviderSettingsHealthIndicator implements HealthIndicator {
         }
 
         if (changeFeedExpected && store instanceof PostgresCredentialStore postgres) {
+            // A NOTIFY sent through the pool must come back on the feed's own connection: a connection that is
+            // open but deaf (e.g. LISTEN through a transaction pooler) fails this, a flag would not.
+            boolean verified = postgres.verifyChangeFeed(changeFeedTimeout);
+            ChangeFeedStatus status = postgres.changeFeedStatus();
             Map<String, Object> feed = new LinkedHashMap<>();
-            boolean listening = postgres.isChangeFeedListening();
-            feed.put("listening", listening);
+            feed.put("listening", verified);
+            feed.put("reconnects", status.reconnects());
+            if (status.lastVerifiedAt() != null) {
+                feed.put("lastVerifiedAt", status.lastVerifiedAt().toString());
+            }
             details.put("changeFeed", feed);
-            up &= listening;
+            up &= verified;
         }
 
         Map<String, Object> keyRing = new LinkedHashMap<>();

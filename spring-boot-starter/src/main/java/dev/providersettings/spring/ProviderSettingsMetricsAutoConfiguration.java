@@ -2,6 +2,8 @@ package dev.providersettings.spring;
 
 import dev.providersettings.ProviderManager;
 import dev.providersettings.metrics.ProviderSettingsMetrics;
+import dev.providersettings.postgres.PostgresCredentialStore;
+import dev.providersettings.postgres.metrics.ChangeFeedMetrics;
 import dev.providersettings.scaleway.ScalewayProviderFactory;
 import dev.providersettings.scaleway.metrics.ScalewayCallMetrics;
 import dev.providersettings.spring.internal.StartupSeeding;
@@ -14,8 +16,9 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Registers the provider-settings meters when Micrometer is on the classpath, as {@code MeterBinder} beans that
- * Spring Boot binds to every {@code MeterRegistry}: {@link ProviderSettingsMetrics} (cache and seeding) and
- * {@link ScalewayCallMetrics} (Scaleway API calls, which the starter's Scaleway factory reports to). {@code provider-settings.metrics.enabled=false} turns them off.
+ * Spring Boot binds to every {@code MeterRegistry}: {@link ProviderSettingsMetrics} (cache and seeding),
+ * {@link ChangeFeedMetrics} (Postgres change feed) and {@link ScalewayCallMetrics} (Scaleway API calls, which the
+ * starter's Scaleway factory reports to). {@code provider-settings.metrics.enabled=false} turns them off.
  */
 @AutoConfiguration(after = ProviderSettingsAutoConfiguration.class)
 @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
@@ -40,6 +43,16 @@ public class ProviderSettingsMetricsAutoConfiguration {
     @ConditionalOnBean(ProviderSettingsMetrics.class)
     public StartupSeeding.Listener providerSettingsSeedingMetrics(ProviderSettingsMetrics metrics) {
         return metrics::recordSeeding;
+    }
+
+    /** Change feed meters of the Postgres store. */
+    @Bean
+    @ConditionalOnMissingBean(ChangeFeedMetrics.class)
+    @ConditionalOnBean(PostgresCredentialStore.class)
+    @ConditionalOnProperty(prefix = ProviderSettingsProperties.PREFIX, name = "change-feed.enabled", havingValue = "true",
+            matchIfMissing = true)
+    public ChangeFeedMetrics providerSettingsChangeFeedMetrics(PostgresCredentialStore store) {
+        return new ChangeFeedMetrics(store);
     }
 
     /**

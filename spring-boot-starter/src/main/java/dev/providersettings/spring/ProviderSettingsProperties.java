@@ -35,6 +35,7 @@ public class ProviderSettingsProperties {
     private final Seeding seeding = new Seeding();
     private final Scaleway scaleway = new Scaleway();
     private final Metrics metrics = new Metrics();
+    private final Health health = new Health();
 
     /** Whether the starter configures anything at all. */
     public boolean isEnabled() {
@@ -81,6 +82,11 @@ public class ProviderSettingsProperties {
         return metrics;
     }
 
+    /** The health indicator. */
+    public Health getHealth() {
+        return health;
+    }
+
     /**
      * Checks the values that the binder cannot check by type. The key ring is checked when the starter builds
      * it (not when the application declares its own {@code SecretCipher}).
@@ -94,6 +100,7 @@ public class ProviderSettingsProperties {
         seeding.validate();
         scaleway.validate();
         metrics.validate();
+        health.validate();
     }
 
     static ProviderSettingsPropertyException invalid(String property, String problem, String fix) {
@@ -727,6 +734,27 @@ public class ProviderSettingsProperties {
                 throw invalid("metrics.organization-tag.max-values", "is " + maxValues + ", outside 1..10000",
                         "keep the number of time series bounded, e.g. 100");
             }
+        }
+    }
+
+    /** The {@code providerSettings} health indicator (management.health.provider-settings.enabled switches it). */
+    public static class Health {
+        /** How long the health check waits for its own NOTIFY to come back through the change feed. */
+        private Duration changeFeedTimeout = Duration.ofSeconds(2);
+
+        public Duration getChangeFeedTimeout() {
+            return changeFeedTimeout;
+        }
+
+        public void setChangeFeedTimeout(Duration changeFeedTimeout) {
+            this.changeFeedTimeout = changeFeedTimeout;
+        }
+
+        void validate() {
+            if (changeFeedTimeout == null) {
+                throw invalid("health.change-feed-timeout", "is empty", "set e.g. 2s");
+            }
+            requirePositive("health.change-feed-timeout", changeFeedTimeout, "2s");
         }
     }
 

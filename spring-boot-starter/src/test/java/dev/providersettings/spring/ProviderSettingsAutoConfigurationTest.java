@@ -10,6 +10,7 @@ import dev.providersettings.Secret;
 import dev.providersettings.SettingsService;
 import dev.providersettings.SettingsUpdate;
 import dev.providersettings.metrics.ProviderSettingsMetrics;
+import dev.providersettings.postgres.metrics.ChangeFeedMetrics;
 import dev.providersettings.scaleway.metrics.ScalewayCallMetrics;
 import dev.providersettings.postgres.PostgresCredentialStore;
 import dev.providersettings.scaleway.ScalewayProvider;
@@ -73,7 +74,8 @@ class ProviderSettingsAutoConfigurationTest {
                     assertThat(context).hasSingleBean(PostgresCredentialStore.class).hasSingleBean(ProviderManager.class)
                             .hasSingleBean(SettingsService.class).hasSingleBean(ProviderRegistry.class)
                             .hasSingleBean(KeyRing.class).hasSingleBean(ProviderSettingsSchemaInitializer.class)
-                            .hasSingleBean(ProviderSettingsMetrics.class).hasSingleBean(ScalewayCallMetrics.class);
+                            .hasSingleBean(ProviderSettingsMetrics.class).hasSingleBean(ChangeFeedMetrics.class)
+                            .hasSingleBean(ScalewayCallMetrics.class);
                     assertThat(context.getBean(ProviderSettingsSchemaInitializer.class).appliedMigrations()).isPositive();
                     // the configured factory bean replaced the ServiceLoader one
                     ScalewayProviderFactory factory = context.getBean(ScalewayProviderFactory.class);
@@ -234,7 +236,8 @@ class ProviderSettingsAutoConfigurationTest {
             Health health = context.getBean(ProviderSettingsHealthIndicator.class).health();
             assertThat(health.getStatus()).isEqualTo(Status.UP);
             assertThat(health.getDetails()).containsEntry("store", "reachable");
-            assertThat(health.getDetails().get("changeFeed").toString()).contains("listening=true");
+            assertThat(health.getDetails().get("changeFeed").toString()).contains("listening=true", "reconnects=0",
+                    "lastVerifiedAt=");
             assertThat(health.getDetails().get("keyRing").toString()).contains("primaryKeyId=k1", "primaryUsable=true");
             assertThat(health.toString()).doesNotContain(KEY_BASE64);
         });

@@ -183,7 +183,7 @@ class DeploymentsApplicationTest {
 
     @Test
     @Order(3)
-    void metricsShowTheCacheAndScalewayMeters() throws Exception {
+    void metricsShowTheCacheScalewayAndChangeFeedMeters() throws Exception {
         JsonNode loads = JSON.readTree(get("/actuator/metrics/provider.settings.cache.loads", null).body());
         assertThat(loads.get("availableTags").toString()).contains("success", "failure");
         assertThat(measurement(loads, "COUNT")).isGreaterThanOrEqualTo(2);
@@ -202,6 +202,8 @@ class DeploymentsApplicationTest {
                 + "?tag=operation:block.createVolume&tag=outcome:success", null).body());
         assertThat(measurement(creates, "COUNT")).isEqualTo(2);
         assertThat(calls.toString()).doesNotContain(ACME.id().toString(), GLOBEX.id().toString()); // no organization tag
+        JsonNode listening = JSON.readTree(get("/actuator/metrics/provider.settings.change.feed.listening", null).body());
+        assertThat(measurement(listening, "VALUE")).isEqualTo(1);
     }
 
     @Test
