@@ -185,8 +185,10 @@ public class ProviderSettingsProperties {
                         "use the id of one of the ring's keys (1-64 letters, digits, '.', '_' or '-'), e.g. k2");
             }
             if (hasText(environmentVariable) && !environmentVariable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-                throw invalid("key-ring.environment-variable", "'" + environmentVariable
-                        + "' is not an environment variable name", "use a name such as PROVIDER_SETTINGS_KEYS (not the keys themselves)");
+                // The value is not echoed: a common mistake is to put the keys themselves here.
+                throw invalid("key-ring.environment-variable", "the value (" + environmentVariable.length()
+                        + " characters) is not an environment variable name",
+                        "use a name such as PROVIDER_SETTINGS_KEYS (not the keys themselves)");
             }
         }
     }

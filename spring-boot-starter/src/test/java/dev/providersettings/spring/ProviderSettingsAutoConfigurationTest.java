@@ -185,6 +185,18 @@ class ProviderSettingsAutoConfigurationTest {
     }
 
     @Test
+    void keysPutWhereAnEnvironmentVariableNameBelongsAreNotEchoed() {
+        String url = TestDatabases.newDatabase();
+        String key = Base64.getEncoder().encodeToString(new byte[32]);
+        onNewDatabase(url).withPropertyValues("provider-settings.key-ring.inline=",
+                "provider-settings.key-ring.environment-variable=k1:" + key).run(context -> {
+            FailureAnalysis analysis = analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).contains("provider-settings.key-ring.environment-variable");
+            assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain(key);
+        });
+    }
+
+    @Test
     void invalidPropertiesFailStartUpNamingTheProperty() {
         String url = TestDatabases.newDatabase();
         assertFailure(onNewDatabase(url).withPropertyValues("provider-settings.cache.ttl=0s"),
