@@ -184,32 +184,12 @@ class CacheRegressionTest {
     void everythingReloadsInBatchesWithoutAStampede() throws Exception {
         CountingStore store = new CountingStore();
         ProviderManager manager = manager(store, builder -> builder);
-        List<OrganizationId> organizations = withCredentials(manager, store, 2_000);
-        for (OrganizationId organization : organizations) {
-            manager.get(organization, CODE, TestClient.class);
-        }
-        store.resetCounts();
+        List<OrganizationId> organizations = cached(manager, store, 2_000);
 
         store.delegate.publish(ChangeEvent.everything());
-        List<Future<?>> readers = new ArrayList<>();
-        AtomicInteger wrongTenant = new AtomicInteger();
-        for (int t = 0; t < 8; t++) {
-            readers.add(pool.submit(() -> {
-                for (int i = 0; i < 500; i++) {
-                    OrganizationId organization = organizations.get(ThreadLocalRandom.current().nextInt(organizations.size()));
-                    if (!manager.get(organization, CODE, TestClient.class).organization().equals(organization)) {
-                        wrongTenant.incrementAndGet();
-                    }
-                }
-                return null;
-            }));
-        }
-        for (Future<?> reader : readers) {
-            reader.get(60, TimeUnit.SECONDS);
-        }
+        assertThat(resolveRandomly(manager, organizations)).as("clients of another organization").isZero();
         waitUntil(() -> manager.cachedCount() == organizations.size());
 
-        assertThat(wrongTenant).hasValue(0);
         assertThat(store.loads.get()).as("single loads").isZero();
         assertThat(store.loadManyCalls.get()).as("bulk statements").isLessThanOrEqualTo(2_000 / 250);
         assertThat(store.maxLoadsOfOneOrganization()).as("reloads per organization").isEqualTo(1);
@@ -223,27 +203,11 @@ class CacheRegressionTest {
     void twoEverythingEventsInARowStillReloadInBatches() throws Exception {
         CountingStore store = new CountingStore();
         ProviderManager manager = manager(store, builder -> builder);
-        List<OrganizationId> organizations = withCredentials(manager, store, 2_000);
-        for (OrganizationId organization : organizations) {
-            manager.get(organization, CODE, TestClient.class);
-        }
-        store.resetCounts();
+        List<OrganizationId> organizations = cached(manager, store, 2_000);
 
         store.delegate.publish(ChangeEvent.everything());
         store.delegate.publish(ChangeEvent.everything());
-        List<Future<?>> readers = new ArrayList<>();
-        for (int t = 0; t < 8; t++) {
-            readers.add(pool.submit(() -> {
-                for (int i = 0; i < 500; i++) {
-                    OrganizationId organization = organizations.get(ThreadLocalRandom.current().nextInt(organizations.size()));
-                    assertThat(manager.get(organization, CODE, TestClient.class).organization()).isEqualTo(organization);
-                }
-                return null;
-            }));
-        }
-        for (Future<?> reader : readers) {
-            reader.get(60, TimeUnit.SECONDS);
-        }
+        assertThat(resolveRandomly(manager, organizations)).as("clients of another organization").isZero();
         waitUntil(() -> manager.cachedCount() == organizations.size());
 
         assertThat(store.loads.get()).as("single loads").isZero();
@@ -471,6 +435,37 @@ class CacheRegressionTest {
             organizations.add(organization);
         }
         return organizations;
+    }
+
+    /** Organizations with credentials whose clients are all cached; the store's counters start from zero. */
+    private static List<OrganizationId> cached(ProviderManager manager, CountingStore store, int count) {
+        List<OrganizationId> organizations = withCredentials(manager, store, count);
+        for (OrganizationId organization : organizations) {
+            manager.get(organization, CODE, TestClient.class);
+        }
+        store.resetCounts();
+        return organizations;
+    }
+
+    /** Eight threads resolving 500 random organizations each; returns how many got another organization's client. */
+    private int resolveRandomly(ProviderManager manager, List<OrganizationId> organizations) throws Exception {
+        AtomicInteger wrongTenant = new AtomicInteger();
+        List<Future<?>> readers = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+            readers.add(pool.submit(() -> {
+                for (int i = 0; i < 500; i++) {
+                    OrganizationId organization = organizations.get(ThreadLocalRandom.current().nextInt(organizations.size()));
+                    if (!manager.get(organization, CODE, TestClient.class).organization().equals(organization)) {
+                        wrongTenant.incrementAndGet();
+                    }
+                }
+                return null;
+            }));
+        }
+        for (Future<?> reader : readers) {
+            reader.get(60, TimeUnit.SECONDS);
+        }
+        return wrongTenant.get();
     }
 
     private static void await(CountDownLatch latch) {
