@@ -61,19 +61,8 @@ public final class CacheAtScale {
 
     static Result runInChildJvm(String client, int organizations, long getsPerThread) throws Exception {
         System.out.println("# running cache at scale in a child JVM: " + client + ", " + organizations + " organizations");
-        Path out = Files.createTempFile("bench-cache-scale", ".txt");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(HEAP);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), CacheAtScale.class.getName(), client,
-                Integer.toString(organizations), Long.toString(getsPerThread), out.toString()));
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        int exit = process.waitFor();
-        List<String> lines = new ArrayList<>(Files.readAllLines(out, StandardCharsets.UTF_8));
-        Files.deleteIfExists(out);
-        if (exit != 0) {
-            lines.add("child JVM failed with exit code " + exit + " (see its output above)");
-        }
+        List<String> lines = ChildJvm.run("cache-scale", HEAP, CacheAtScale.class, client,
+                Integer.toString(organizations), Long.toString(getsPerThread));
         lines.add("(child JVM: " + String.join(" ", HEAP) + ")");
         return new Result(lines);
     }

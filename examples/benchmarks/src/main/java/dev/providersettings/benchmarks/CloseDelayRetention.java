@@ -81,17 +81,8 @@ public final class CloseDelayRetention {
     }
 
     static CacheAtScale.Result runInChildJvm(int organizations) throws Exception {
-        java.nio.file.Path out = java.nio.file.Files.createTempFile("bench-close-delay", ".txt");
-        String javaBin = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process process = new ProcessBuilder(javaBin, "-Xmx2g", "-cp", System.getProperty("java.class.path"),
-                CloseDelayRetention.class.getName(), Integer.toString(organizations), out.toString()).inheritIO().start();
-        int exit = process.waitFor();
-        List<String> lines = new java.util.ArrayList<>(java.nio.file.Files.readAllLines(out));
-        java.nio.file.Files.deleteIfExists(out);
-        if (exit != 0) {
-            lines.add("child JVM failed with exit code " + exit + " (see its output above)");
-        }
-        return new CacheAtScale.Result(lines);
+        return new CacheAtScale.Result(ChildJvm.run("close-delay", List.of("-Xmx2g"), CloseDelayRetention.class,
+                Integer.toString(organizations)));
     }
 
     public static void main(String[] args) throws Exception {

@@ -56,22 +56,8 @@ public final class EverythingReload {
     static Result runInChildJvm(int organizations, int thinkMicros, int secondAfterMillis) throws Exception {
         System.out.println("# running the everything reload in a child JVM, " + organizations + " organizations, think "
                 + thinkMicros + " us, second invalidation " + secondAfterMillis + " ms");
-        Path out = Files.createTempFile("bench-reload", ".txt");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(java));
-        command.addAll(HEAP);
-        command.addAll(List.of(
-                "-D" + BenchEnvironment.URL_PROPERTY + "=" + System.getProperty(BenchEnvironment.URL_PROPERTY, ""),
-                "-cp", System.getProperty("java.class.path"), EverythingReload.class.getName(),
-                Integer.toString(organizations), Integer.toString(thinkMicros), Integer.toString(secondAfterMillis),
-                out.toString()));
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        int exit = process.waitFor();
-        List<String> lines = new ArrayList<>(Files.readAllLines(out, StandardCharsets.UTF_8));
-        Files.deleteIfExists(out);
-        if (exit != 0) {
-            lines.add("child JVM failed with exit code " + exit + " (see its output above)");
-        }
+        List<String> lines = ChildJvm.run("reload", HEAP, EverythingReload.class, Integer.toString(organizations),
+                Integer.toString(thinkMicros), Integer.toString(secondAfterMillis));
         lines.add("(child JVM: " + String.join(" ", HEAP) + ")");
         return new Result(lines);
     }

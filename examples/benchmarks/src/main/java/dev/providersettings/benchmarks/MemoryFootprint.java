@@ -45,20 +45,9 @@ public final class MemoryFootprint {
     /** Runs {@link #main} in a child JVM with the parent's class path and server, and returns its figures. */
     static Result runInChildJvm(int organizations) throws Exception {
         System.out.println("# running memory footprint in a child JVM, " + organizations + " organizations");
-        Path out = Files.createTempFile("bench-memory", ".txt");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = List.of(java, "-Xms2g", HEAP, "-XX:+UseG1GC",
-                "-D" + BenchEnvironment.URL_PROPERTY + "=" + System.getProperty(BenchEnvironment.URL_PROPERTY, ""),
-                "-cp", System.getProperty("java.class.path"), MemoryFootprint.class.getName(),
-                Integer.toString(organizations), out.toString());
-        Process process = new ProcessBuilder(command).inheritIO().start();
-        int exit = process.waitFor();
-        List<String> lines = new ArrayList<>(Files.readAllLines(out, StandardCharsets.UTF_8));
-        Files.deleteIfExists(out);
-        if (exit != 0) {
-            lines.add("child JVM failed with exit code " + exit + " (see its output above)");
-        }
-        lines.add("(child JVM: " + String.join(" ", command.subList(1, 4)) + ")");
+        List<String> options = List.of("-Xms2g", HEAP, "-XX:+UseG1GC");
+        List<String> lines = ChildJvm.run("memory", options, MemoryFootprint.class, Integer.toString(organizations));
+        lines.add("(child JVM: " + String.join(" ", options) + ")");
         return new Result(lines);
     }
 
