@@ -237,8 +237,9 @@ public final class SettingsService {
     /**
      * Re-encrypts every stored secret that is not under the cipher's primary key (step 3 of a key rotation, see
      * {@link KeyRing}), batch by batch. Each batch searches the store for up to {@code batchSize} such secrets,
-     * decrypts and re-encrypts them, and writes them back one (organization, provider) at a time with check-and-set
-     * on the versions read, so a concurrent change is never overwritten (it counts as a conflict, and the next batch
+     * decrypts and re-encrypts them, and writes them back in one transaction with check-and-set on the versions read
+     * (if something changed meanwhile, one (organization, provider) at a time), so a concurrent change is never
+     * overwritten (it counts as a conflict, and the next batch
      * finds the secret again if it is still under another key). Progress lives in the store, so the run is resumable:
      * after a crash or an interruption, running it again continues with what is left.
      *
@@ -297,18 +298,32 @@ public final class SettingsService {
                     LOG.warn("rewrap skipped a secret it cannot decrypt: {}", e.getMessage());
                 }
             }
+            List<SettingsBatch> writes = new ArrayList<>();
             for (List<SecretRef> owned : byOwner.values()) {
                 SecretRef first = owned.get(0);
-                List<SettingWrite> writes = owned.stream().map(ref -> new SettingWrite(ref.key(),
-                        new StoredValue.Encrypted(fresh.get(ref)), ref.version())).toList();
-                try {
-                    store.save(new SettingsBatch(first.organization(), first.provider(), actor, writes));
-                    rewrapped += owned.size();
-                    progress += owned.size();
-                } catch (VersionConflictException | MissingOrganizationException e) {
-                    conflicts += owned.size();
-                } finally {
-                    manager.invalidate(first.organization(), first.provider());
+                writes.add(new SettingsBatch(first.organization(), first.provider(), actor, owned.stream()
+                        .map(ref -> new SettingWrite(ref.key(), new StoredValue.Encrypted(fresh.get(ref)), ref.version()))
+                        .toList()));
+            }
+            try {
+                // The whole batch in one transaction; only if something in it changed meanwhile is it written again
+                // one (organization, provider) at a time, so that the rest still goes through.
+                store.saveAll(writes);
+                rewrapped += batch.size() - newlySkipped;
+                progress += batch.size() - newlySkipped;
+            } catch (VersionConflictException | MissingOrganizationException conflict) {
+                for (SettingsBatch owner : writes) {
+                    try {
+                        store.save(owner);
+                        rewrapped += owner.writes().size();
+                        progress += owner.writes().size();
+                    } catch (VersionConflictException | MissingOrganizationException e) {
+                        conflicts += owner.writes().size();
+                    }
+                }
+            } finally {
+                for (SettingsBatch owner : writes) {
+                    manager.invalidate(owner.organization(), owner.provider());
                 }
             }
             batches++;

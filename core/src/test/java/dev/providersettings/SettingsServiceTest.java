@@ -191,7 +191,8 @@ class SettingsServiceTest {
         // Between rewrap's search and its write, another node deletes the settings and stores a new key under k1
         // (a node not yet on the new primary): the search result holds the revoked secret with its old version.
         java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
-        dev.providersettings.spi.CredentialStore racing = delegating(store, "save", () -> {
+        // Before rewrap's first write, whichever write method it uses.
+        dev.providersettings.spi.CredentialStore racing = delegating(store, "save|saveAll", () -> {
             if (first.getAndSet(false)) {
                 try (ProviderManager otherNode = manager(store, ProviderRegistry.builder().register(factory).build(),
                         KeyRing.builder().primary("k1", k1).build())) {
@@ -216,13 +217,13 @@ class SettingsServiceTest {
         assertThat(store.findSecretsNotEncryptedWith("k2", 10)).isEmpty();
     }
 
-    /** A store that runs {@code before} ahead of every call of the named method, then delegates. */
+    /** A store that runs {@code before} ahead of every call of a method whose name matches the regex, then delegates. */
     static dev.providersettings.spi.CredentialStore delegating(dev.providersettings.spi.CredentialStore store,
                                                                String methodName, Runnable before) {
         return (dev.providersettings.spi.CredentialStore) java.lang.reflect.Proxy.newProxyInstance(
                 SettingsServiceTest.class.getClassLoader(), new Class<?>[]{dev.providersettings.spi.CredentialStore.class},
                 (proxy, method, args) -> {
-                    if (method.getName().equals(methodName)) {
+                    if (method.getName().matches(methodName)) {
                         before.run();
                     }
                     try {

@@ -1,21 +1,12 @@
 package dev.providersettings.cli.internal;
 
-import dev.providersettings.AesGcmSecretCipher;
 import dev.providersettings.KeyRing;
-import dev.providersettings.MissingOrganizationException;
-import dev.providersettings.VersionConflictException;
-import dev.providersettings.postgres.PostgresCredentialStore;
-import dev.providersettings.spi.EncryptedSecret;
-import dev.providersettings.spi.SecretContext;
-import dev.providersettings.spi.SecretRef;
-import dev.providersettings.spi.SettingWrite;
-import dev.providersettings.spi.SettingsBatch;
-import dev.providersettings.spi.StoredValue;
+import dev.providersettings.RewrapOptions;
+import dev.providersettings.RewrapReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +76,6 @@ public final class RewrapCommand implements Callable<Integer> {
         try (Session session = root.session(2)) {
             KeyRing ring = session.keyRing();
             String primary = ring.primaryKeyId();
-            PostgresCredentialStore store = session.store();
             Inventory inventory = new Inventory(session.dataSource(), session.schema());
             Map<String, Long> before = inventory.secretsByKeyId();
             List<String> unknown = before.keySet().stream().filter(k -> !ring.contains(k)).toList();
@@ -99,87 +89,34 @@ public final class RewrapCommand implements Callable<Integer> {
                     progressMode == Progress.Mode.BAR || (progressMode == Progress.Mode.AUTO && t.interactive())
                             ? Math.min(progressInterval, 100) : progressInterval);
             progress.total(total);
-            AesGcmSecretCipher cipher = new AesGcmSecretCipher(ring);
-            long rewrapped = 0;
-            long conflicts = 0;
-            long batches = 0;
-            boolean interrupted = false;
             progress.update(0);
-            while (true) {
-                if (Thread.interrupted()) {
-                    // Ctrl-C (the shutdown hook interrupts this thread) or the caller: stop between batches; the flag
-                    // is cleared so the final count can still use the pool, and set again before returning.
-                    interrupted = true;
-                    break;
-                }
-                List<SecretRef> refs = store.findSecretsNotEncryptedWith(primary, batchSize);
-                if (refs.isEmpty()) {
-                    break;
-                }
-                long[] outcome = rewrapBatch(store, cipher, who, refs);
-                rewrapped += outcome[0];
-                conflicts += outcome[1];
-                batches++;
-                if (rewrapped + conflicts > total) {
-                    progress.total(rewrapped + conflicts);
-                }
-                progress.update(rewrapped);
-                if (outcome[0] == 0) {
-                    // Every secret of this batch conflicted: stop rather than spin; the report says what is left.
-                    break;
-                }
-            }
+            long[] shownTotal = {total};
+            long[] batches = {0};
+            // The library's rewrap: batches with check-and-set, resumable, stops between batches when interrupted.
+            RewrapReport result = session.manager().settings().rewrap(RewrapOptions.builder().actor(who)
+                    .batchSize(batchSize).onProgress(step -> {
+                        batches[0] = step.batch();
+                        if (step.rewrapped() + step.conflicts() > shownTotal[0]) {
+                            shownTotal[0] = step.rewrapped() + step.conflicts();
+                            progress.total(shownTotal[0]);
+                        }
+                        progress.update(step.rewrapped());
+                    }).build());
+            // Ctrl-C (the shutdown hook interrupts this thread) leaves the flag set: clear it so the final count can
+            // still use the pool, and set it again before returning.
+            boolean interrupted = Thread.interrupted() || result.interrupted();
+            long rewrapped = result.rewrapped();
+            long conflicts = result.conflicts();
             progress.finish(rewrapped);
             Map<String, Long> after = inventory.secretsByKeyId();
             Map<String, Long> left = new LinkedHashMap<>(after);
             left.remove(primary);
             long remaining = left.values().stream().mapToLong(Long::longValue).sum();
-            report(t, primary, rewrapped, conflicts, batches, left, remaining, interrupted);
+            report(t, primary, rewrapped, conflicts, batches[0], left, remaining, interrupted);
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
             return remaining == 0 ? ExitCode.OK : ExitCode.CHECK_FAILED;
-        }
-    }
-
-    /**
-     * Rewraps one batch in one transaction; if a concurrent write makes it conflict, nothing of it was written and
-     * its secrets are retried one by one, each with its own check-and-set.
-     *
-     * @return {rewrapped, conflicts}
-     */
-    private static long[] rewrapBatch(PostgresCredentialStore store, AesGcmSecretCipher cipher, String actor,
-                                      List<SecretRef> refs) {
-        Map<String, List<SettingWrite>> writes = new LinkedHashMap<>();
-        Map<String, SecretRef> firstOf = new LinkedHashMap<>();
-        for (SecretRef ref : refs) {
-            SecretContext context = new SecretContext(ref.organization(), ref.provider(), ref.key());
-            EncryptedSecret fresh = cipher.encrypt(cipher.decrypt(ref.secret(), context), context);
-            String group = ref.organization().value() + "/" + ref.provider().value();
-            writes.computeIfAbsent(group, g -> new ArrayList<>())
-                    .add(new SettingWrite(ref.key(), new StoredValue.Encrypted(fresh), ref.version()));
-            firstOf.putIfAbsent(group, ref);
-        }
-        List<SettingsBatch> batches = new ArrayList<>();
-        writes.forEach((group, list) -> batches.add(new SettingsBatch(firstOf.get(group).organization(),
-                firstOf.get(group).provider(), actor, list)));
-        try {
-            store.saveAll(batches);
-            return new long[]{refs.size(), 0};
-        } catch (VersionConflictException | MissingOrganizationException e) {
-            long rewrapped = 0;
-            long conflicts = 0;
-            for (SettingsBatch batch : batches) {
-                for (SettingWrite write : batch.writes()) {
-                    try {
-                        store.save(new SettingsBatch(batch.organization(), batch.provider(), actor, List.of(write)));
-                        rewrapped++;
-                    } catch (VersionConflictException | MissingOrganizationException conflict) {
-                        conflicts++;
-                    }
-                }
-            }
-            return new long[]{rewrapped, conflicts};
         }
     }
 
