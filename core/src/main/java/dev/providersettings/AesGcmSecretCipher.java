@@ -1,5 +1,8 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.SecretDecryptionException;
+
 import dev.providersettings.internal.UntrustedText;
 import dev.providersettings.spi.EncryptedSecret;
 import dev.providersettings.spi.SecretCipher;

@@ -1,5 +1,10 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.CredentialStoreUnavailableException;
+import dev.providersettings.exception.InvalidSettingException;
+import dev.providersettings.exception.MissingOrganizationException;
+import dev.providersettings.exception.VersionConflictException;
+
 import dev.providersettings.spi.ChangeEvent;
 import dev.providersettings.spi.CredentialStore;
 import dev.providersettings.spi.SecretRef;

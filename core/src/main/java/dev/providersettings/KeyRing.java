@@ -1,5 +1,7 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;

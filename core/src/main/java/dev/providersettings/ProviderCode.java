@@ -1,5 +1,7 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.InvalidIdentifierException;
+
 import java.util.regex.Pattern;
 
 /**

@@ -1,5 +1,15 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.CredentialStoreUnavailableException;
+import dev.providersettings.exception.MissingCredentialsException;
+import dev.providersettings.exception.MissingOrganizationException;
+import dev.providersettings.exception.ProviderCreationException;
+import dev.providersettings.exception.ProviderSettingsException;
+import dev.providersettings.exception.SecretDecryptionException;
+import dev.providersettings.exception.UnknownProviderException;
+import dev.providersettings.spi.ProviderFactory;
+
 import dev.providersettings.internal.ClientCache;
 import dev.providersettings.spi.ChangeEvent;
 import dev.providersettings.spi.CredentialStore;

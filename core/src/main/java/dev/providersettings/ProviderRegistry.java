@@ -1,5 +1,10 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.InvalidIdentifierException;
+import dev.providersettings.exception.UnknownProviderException;
+import dev.providersettings.spi.ProviderFactory;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +25,7 @@ import java.util.TreeSet;
 /**
  * The provider factories known to this application, by code. Built once:
  * {@code ProviderRegistry.builder().discover().build()} finds every factory listed in a
- * {@code META-INF/services/dev.providersettings.ProviderFactory} file; {@link Builder#register} adds one
+ * {@code META-INF/services/dev.providersettings.spi.ProviderFactory} file; {@link Builder#register} adds one
  * explicitly. An explicitly registered factory wins over discovered ones with the same code; two discovered (or two
  * registered) factories with one code are a {@link ConfigurationException} that says how to fix it.
  *

@@ -1,5 +1,9 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.InvalidSettingException;
+import dev.providersettings.exception.MissingCredentialsException;
+import dev.providersettings.spi.ProviderFactory;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

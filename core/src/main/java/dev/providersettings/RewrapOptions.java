@@ -1,5 +1,7 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+
 import java.util.Objects;
 import java.util.function.Consumer;
 

@@ -1,5 +1,7 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.InvalidSettingException;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;

@@ -1,5 +1,7 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;

@@ -1,5 +1,12 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.InvalidSettingException;
+import dev.providersettings.exception.MissingOrganizationException;
+import dev.providersettings.exception.SeedingException;
+import dev.providersettings.exception.VersionConflictException;
+import dev.providersettings.spi.ProviderFactory;
+
 import dev.providersettings.spi.SecretContext;
 import dev.providersettings.spi.SettingWrite;
 import dev.providersettings.spi.SettingsBatch;

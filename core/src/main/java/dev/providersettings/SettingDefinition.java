@@ -1,5 +1,7 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.InvalidIdentifierException;
+
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;

@@ -1,5 +1,9 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.InvalidSettingException;
+import dev.providersettings.exception.SecretDecryptionException;
+
 import dev.providersettings.internal.JsonSyntax;
 import dev.providersettings.spi.SecretCipher;
 import dev.providersettings.spi.SecretContext;

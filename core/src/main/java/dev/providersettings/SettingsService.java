@@ -1,5 +1,14 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.CredentialProbeFailedException;
+import dev.providersettings.exception.InvalidSettingException;
+import dev.providersettings.exception.MissingCredentialsException;
+import dev.providersettings.exception.MissingOrganizationException;
+import dev.providersettings.exception.SecretDecryptionException;
+import dev.providersettings.exception.UnknownProviderException;
+import dev.providersettings.exception.VersionConflictException;
+import dev.providersettings.spi.ProviderFactory;
+
 import dev.providersettings.spi.CredentialStore;
 import dev.providersettings.spi.EncryptedSecret;
 import dev.providersettings.spi.SecretCipher;

@@ -1,5 +1,8 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.InvalidSettingException;
+import dev.providersettings.exception.VersionConflictException;
+
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

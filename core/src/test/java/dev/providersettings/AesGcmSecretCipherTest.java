@@ -1,5 +1,7 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.SecretDecryptionException;
+
 import dev.providersettings.spi.EncryptedSecret;
 import dev.providersettings.spi.SecretContext;
 import dev.providersettings.testing.TestKeys;

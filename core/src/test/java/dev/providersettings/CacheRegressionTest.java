@@ -1,5 +1,8 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.CredentialStoreUnavailableException;
+import dev.providersettings.exception.MissingOrganizationException;
+
 import dev.providersettings.spi.ChangeEvent;
 import dev.providersettings.spi.CredentialStore;
 import dev.providersettings.spi.SecretRef;

@@ -1,5 +1,11 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.CredentialStoreUnavailableException;
+import dev.providersettings.exception.InvalidSettingException;
+import dev.providersettings.exception.MissingOrganizationException;
+import dev.providersettings.exception.ProviderSettingsException;
+import dev.providersettings.exception.VersionConflictException;
+
 import dev.providersettings.spi.ChangeEvent;
 import dev.providersettings.spi.EncryptedSecret;
 import dev.providersettings.spi.SettingWrite;

@@ -1,5 +1,7 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+
 import dev.providersettings.spi.SecretContext;
 import dev.providersettings.testing.TestKeys;
 import org.junit.jupiter.api.Test;

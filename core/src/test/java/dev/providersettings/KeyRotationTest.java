@@ -1,5 +1,8 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.SecretDecryptionException;
+
 import dev.providersettings.spi.StoredValue;
 import dev.providersettings.testing.TestClient;
 import dev.providersettings.testing.TestKeys;

@@ -1,5 +1,11 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.InvalidIdentifierException;
+import dev.providersettings.exception.MissingCredentialsException;
+import dev.providersettings.exception.MissingOrganizationException;
+import dev.providersettings.exception.UnknownProviderException;
+
 import dev.providersettings.testing.TestClient;
 import dev.providersettings.testing.TestProviderFactory;
 import dev.providersettings.testing.TestWorld;

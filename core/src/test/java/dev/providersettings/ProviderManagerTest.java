@@ -1,5 +1,10 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.CredentialStoreUnavailableException;
+import dev.providersettings.exception.MissingOrganizationException;
+import dev.providersettings.exception.ProviderCreationException;
+
 import dev.providersettings.spi.ChangeEvent;
 import dev.providersettings.testing.TestClient;
 import dev.providersettings.testing.TestProviderFactory;

@@ -1,5 +1,10 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.InvalidIdentifierException;
+import dev.providersettings.exception.UnknownProviderException;
+import dev.providersettings.spi.ProviderFactory;
+
 import dev.providersettings.testing.TestClient;
 import dev.providersettings.testing.TestProviderFactory;
 import org.junit.jupiter.api.Test;

@@ -1,5 +1,7 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ProviderSettingsException;
+
 import dev.providersettings.spi.StoredValue;
 import dev.providersettings.testing.LogCapture;
 import dev.providersettings.testing.TestClient;

@@ -1,5 +1,13 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.InvalidSettingException;
+import dev.providersettings.exception.MissingCredentialsException;
+import dev.providersettings.exception.MissingOrganizationException;
+import dev.providersettings.exception.SeedingException;
+import dev.providersettings.exception.UnknownProviderException;
+import dev.providersettings.exception.VersionConflictException;
+
 import dev.providersettings.spi.StoredSettings;
 import dev.providersettings.testing.TestWorld;
 import org.junit.jupiter.api.condition.DisabledOnOs;

@@ -1,5 +1,15 @@
 package dev.providersettings;
 
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.CredentialProbeFailedException;
+import dev.providersettings.exception.InvalidIdentifierException;
+import dev.providersettings.exception.InvalidSettingException;
+import dev.providersettings.exception.MissingCredentialsException;
+import dev.providersettings.exception.MissingOrganizationException;
+import dev.providersettings.exception.SecretDecryptionException;
+import dev.providersettings.exception.UnknownProviderException;
+import dev.providersettings.exception.VersionConflictException;
+
 import dev.providersettings.spi.StoredSettings;
 import dev.providersettings.spi.StoredValue;
 import dev.providersettings.testing.TestClient;

@@ -5,10 +5,10 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import com.github.benmanes.caffeine.cache.Scheduler;
 import dev.providersettings.CacheStats;
-import dev.providersettings.CredentialStoreUnavailableException;
+import dev.providersettings.exception.CredentialStoreUnavailableException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderCode;
-import dev.providersettings.SecretDecryptionException;
+import dev.providersettings.exception.SecretDecryptionException;
 import dev.providersettings.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -818,7 +818,7 @@ public final class ClientCache implements AutoCloseable {
                 if (replacement != null && replacement != old) {
                     follow(old, replacement);
                 } else {
-                    old.outcome.completeExceptionally(new dev.providersettings.CredentialStoreUnavailableException(
+                    old.outcome.completeExceptionally(new dev.providersettings.exception.CredentialStoreUnavailableException(
                             "the reload of organization " + organization + " was superseded; get it again", null));
                 }
             });
@@ -910,7 +910,7 @@ public final class ClientCache implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw new dev.providersettings.ConfigurationException("manager is closed: build a new ProviderManager "
+            throw new dev.providersettings.exception.ConfigurationException("manager is closed: build a new ProviderManager "
                     + "(close() released its clients, subscription and factories)");
         }
     }

@@ -1,6 +1,6 @@
 package dev.providersettings.internal;
 
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.SecretSource;
 import dev.providersettings.SettingDefinition;

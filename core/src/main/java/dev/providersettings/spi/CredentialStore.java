@@ -1,9 +1,9 @@
 package dev.providersettings.spi;
 
-import dev.providersettings.CredentialStoreUnavailableException;
+import dev.providersettings.exception.CredentialStoreUnavailableException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderCode;
-import dev.providersettings.VersionConflictException;
+import dev.providersettings.exception.VersionConflictException;
 
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -50,7 +50,7 @@ public interface CredentialStore extends AutoCloseable {
      *
      * @return the new version of each written key (0 for deleted keys)
      * @throws VersionConflictException if a version differs from the expected one; nothing is written
-     * @throws dev.providersettings.MissingOrganizationException if the organization does not exist
+     * @throws dev.providersettings.exception.MissingOrganizationException if the organization does not exist
      */
     Map<String, Long> save(SettingsBatch batch);
 
@@ -60,7 +60,7 @@ public interface CredentialStore extends AutoCloseable {
      * default: a loop over {@link #save} would leave the batches before a failing one written.
      *
      * @throws VersionConflictException if a version differs from the expected one; nothing is written
-     * @throws dev.providersettings.MissingOrganizationException if an organization does not exist; nothing is written
+     * @throws dev.providersettings.exception.MissingOrganizationException if an organization does not exist; nothing is written
      */
     void saveAll(List<SettingsBatch> batches);
 

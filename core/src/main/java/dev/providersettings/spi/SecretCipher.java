@@ -1,7 +1,7 @@
 package dev.providersettings.spi;
 
 import dev.providersettings.Secret;
-import dev.providersettings.SecretDecryptionException;
+import dev.providersettings.exception.SecretDecryptionException;
 
 /**
  * Encrypts secrets in the JVM before any store sees them. The default is AES-256-GCM over a key ring; a KMS,

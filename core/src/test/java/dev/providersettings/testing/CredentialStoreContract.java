@@ -1,9 +1,9 @@
 package dev.providersettings.testing;
 
-import dev.providersettings.MissingOrganizationException;
+import dev.providersettings.exception.MissingOrganizationException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderCode;
-import dev.providersettings.VersionConflictException;
+import dev.providersettings.exception.VersionConflictException;
 import dev.providersettings.spi.ChangeEvent;
 import dev.providersettings.spi.CredentialStore;
 import dev.providersettings.spi.EncryptedSecret;

@@ -2,7 +2,7 @@ package dev.providersettings.testing;
 
 import dev.providersettings.ProbeResult;
 import dev.providersettings.ProviderCode;
-import dev.providersettings.ProviderFactory;
+import dev.providersettings.spi.ProviderFactory;
 import dev.providersettings.ProviderSettings;
 import dev.providersettings.SettingDefinition;
 import dev.providersettings.SettingRule;

@@ -1,13 +1,13 @@
 package dev.providersettings.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.providersettings.ConfigurationException;
-import dev.providersettings.InvalidSettingException;
-import dev.providersettings.MissingOrganizationException;
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.InvalidSettingException;
+import dev.providersettings.exception.MissingOrganizationException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderCode;
 import dev.providersettings.SettingDefinition;
-import dev.providersettings.VersionConflictException;
+import dev.providersettings.exception.VersionConflictException;
 import dev.providersettings.postgres.internal.ChangeFeed;
 import dev.providersettings.postgres.internal.Identifiers;
 import dev.providersettings.postgres.internal.SqlErrors;
@@ -80,7 +80,7 @@ import static dev.providersettings.postgres.internal.jooq.Sequences.PROVIDER_SET
  *       A concurrent first insert of the same key or a deadlock repeats the whole transaction.</li>
  *   <li>{@link #saveAll} does the same for many organizations with a bounded number of statements (multi-row
  *       inserts, one batched update, array parameters), for seeding thousands of organizations.</li>
- *   <li>Connection failures surface as {@link dev.providersettings.CredentialStoreUnavailableException}; the next
+ *   <li>Connection failures surface as {@link dev.providersettings.exception.CredentialStoreUnavailableException}; the next
  *       call after the database is back succeeds.</li>
  *   <li>Safe behind a transaction pooler (PgBouncer) whatever the pool's pgjdbc settings: the store's own statements
  *       never use named server-side prepared statements (it sets {@code prepareThreshold} 0 on a connection while it

@@ -2,7 +2,7 @@ package dev.providersettings.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 
 import java.time.Duration;
 
@@ -83,7 +83,7 @@ public final class PostgresDataSources {
 
         /**
          * How long a caller waits for a connection before the store reports
-         * {@link dev.providersettings.CredentialStoreUnavailableException} (default 5 s; at least 250 ms).
+         * {@link dev.providersettings.exception.CredentialStoreUnavailableException} (default 5 s; at least 250 ms).
          */
         public Builder connectionTimeout(Duration value) {
             if (value == null || value.toMillis() < 250) {

@@ -1,6 +1,6 @@
 package dev.providersettings.postgres;
 
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 import dev.providersettings.postgres.internal.Identifiers;
 import dev.providersettings.postgres.internal.SqlErrors;
 import org.flywaydb.core.Flyway;
@@ -90,7 +90,7 @@ public final class PostgresMigrations {
      * Applies pending migrations (creating the schema if one is configured and missing).
      *
      * @return how many migrations were applied
-     * @throws dev.providersettings.CredentialStoreUnavailableException if the database cannot be reached
+     * @throws dev.providersettings.exception.CredentialStoreUnavailableException if the database cannot be reached
      * @throws ConfigurationException if a migration fails (e.g. the organizations table does not exist)
      */
     public int migrate() {

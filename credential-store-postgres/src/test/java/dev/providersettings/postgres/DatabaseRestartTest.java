@@ -1,7 +1,7 @@
 package dev.providersettings.postgres;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.providersettings.CredentialStoreUnavailableException;
+import dev.providersettings.exception.CredentialStoreUnavailableException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.spi.ChangeEvent;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

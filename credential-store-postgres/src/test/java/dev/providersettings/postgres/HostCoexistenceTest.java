@@ -1,6 +1,6 @@
 package dev.providersettings.postgres;
 
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.postgres.testing.PostgresTestDatabase;
 import org.flywaydb.core.Flyway;

@@ -2,8 +2,8 @@ package dev.providersettings.postgres;
 
 import dev.providersettings.AesGcmSecretCipher;
 import dev.providersettings.KeyRing;
-import dev.providersettings.MissingCredentialsException;
-import dev.providersettings.MissingOrganizationException;
+import dev.providersettings.exception.MissingCredentialsException;
+import dev.providersettings.exception.MissingOrganizationException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderManager;
 import dev.providersettings.ProviderRegistry;

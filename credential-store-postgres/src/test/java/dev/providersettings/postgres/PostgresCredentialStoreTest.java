@@ -1,10 +1,10 @@
 package dev.providersettings.postgres;
 
-import dev.providersettings.ConfigurationException;
-import dev.providersettings.InvalidSettingException;
-import dev.providersettings.MissingOrganizationException;
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.InvalidSettingException;
+import dev.providersettings.exception.MissingOrganizationException;
 import dev.providersettings.OrganizationId;
-import dev.providersettings.VersionConflictException;
+import dev.providersettings.exception.VersionConflictException;
 import dev.providersettings.postgres.testing.PostgresTestDatabase;
 import dev.providersettings.spi.ChangeEvent;
 import dev.providersettings.spi.SecretRef;
@@ -253,7 +253,7 @@ class PostgresCredentialStoreTest {
         assertThatThrownBy(() -> store.save(batch(org, put("A", text("a")), put("A", text("b")))))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("appears twice");
         assertThatThrownBy(() -> store.save(batch(org, put("lower-case", text("a")))))
-                .isInstanceOf(dev.providersettings.InvalidIdentifierException.class);
+                .isInstanceOf(dev.providersettings.exception.InvalidIdentifierException.class);
         assertThatThrownBy(() -> store.save(batch(org, put("A", text("a"), -7))))
                 .isInstanceOf(InvalidSettingException.class).hasMessageContaining("expected version");
         assertThatThrownBy(() -> store.saveAll(List.of(batch(org, put("A", text("a"))), batch(org, put("B", text("b"))))))
@@ -349,7 +349,7 @@ class PostgresCredentialStoreTest {
              var held = tiny.getConnection()) {
             assertThat(held.isValid(1)).isTrue();
             assertThatThrownBy(() -> starved.load(OrganizationId.random(), SCALEWAY))
-                    .isInstanceOf(dev.providersettings.CredentialStoreUnavailableException.class)
+                    .isInstanceOf(dev.providersettings.exception.CredentialStoreUnavailableException.class)
                     .hasCauseInstanceOf(java.sql.SQLTransientConnectionException.class);
         }
     }

@@ -300,7 +300,7 @@ class RowLevelSecurityTest {
             assertThat(loaded.organizationExists()).isTrue();
             assertThat(loaded.settings()).isEmpty();
             assertThatThrownBy(() -> plain.save(batch(a, put("PLANTED", text("x")))))
-                    .isInstanceOf(dev.providersettings.ProviderSettingsException.class);
+                    .isInstanceOf(dev.providersettings.exception.ProviderSettingsException.class);
         }
         assertThat(count(asOwner, "select count(*) from " + table("provider_settings") + " where key = 'PLANTED'"))
                 .isZero();

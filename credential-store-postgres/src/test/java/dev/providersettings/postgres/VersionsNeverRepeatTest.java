@@ -1,7 +1,7 @@
 package dev.providersettings.postgres;
 
 import dev.providersettings.OrganizationId;
-import dev.providersettings.VersionConflictException;
+import dev.providersettings.exception.VersionConflictException;
 import dev.providersettings.postgres.testing.PostgresTestDatabase;
 import dev.providersettings.spi.SettingWrite;
 import dev.providersettings.spi.SettingsBatch;

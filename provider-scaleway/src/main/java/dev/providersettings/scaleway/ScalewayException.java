@@ -1,6 +1,6 @@
 package dev.providersettings.scaleway;
 
-import dev.providersettings.ProviderSettingsException;
+import dev.providersettings.exception.ProviderSettingsException;
 
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package dev.providersettings.scaleway;
 
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 import dev.providersettings.ProbeResult;
 import dev.providersettings.ProviderCode;
-import dev.providersettings.ProviderCreationException;
-import dev.providersettings.ProviderFactory;
+import dev.providersettings.exception.ProviderCreationException;
+import dev.providersettings.spi.ProviderFactory;
 import dev.providersettings.ProviderSettings;
 import dev.providersettings.Secret;
 import dev.providersettings.SettingDefinition;

@@ -22,7 +22,7 @@ public final class ScalewaySettings {
      * Retired: the API base URL used to be a per-organization setting, which let anyone allowed to write settings
      * send the organization's secret key to a host of their choice. The endpoint is now host configuration,
      * {@code ScalewayProviderFactory.builder().baseUrl(...)}. Writing this key is rejected with
-     * {@link dev.providersettings.InvalidSettingException}; a value stored by an older version is ignored, with one
+     * {@link dev.providersettings.exception.InvalidSettingException}; a value stored by an older version is ignored, with one
      * warning per factory naming the key. Remove it with {@code SettingsUpdate.builder().remove(API_URL)}.
      *
      * @deprecated configure {@code ScalewayProviderFactory.Builder#baseUrl(String)} instead

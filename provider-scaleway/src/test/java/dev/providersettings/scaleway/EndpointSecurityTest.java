@@ -6,7 +6,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.providersettings.AesGcmSecretCipher;
 import dev.providersettings.InMemoryCredentialStore;
-import dev.providersettings.InvalidSettingException;
+import dev.providersettings.exception.InvalidSettingException;
 import dev.providersettings.KeyRing;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderManager;

@@ -1,6 +1,6 @@
 package dev.providersettings.scaleway;
 
-import dev.providersettings.ProviderSettingsException;
+import dev.providersettings.exception.ProviderSettingsException;
 import dev.providersettings.scaleway.internal.ErrorMapper;
 import org.junit.jupiter.api.Test;
 

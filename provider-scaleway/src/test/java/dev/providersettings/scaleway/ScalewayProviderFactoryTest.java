@@ -1,9 +1,9 @@
 package dev.providersettings.scaleway;
 
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 import dev.providersettings.OrganizationId;
-import dev.providersettings.ProviderCreationException;
-import dev.providersettings.ProviderFactory;
+import dev.providersettings.exception.ProviderCreationException;
+import dev.providersettings.spi.ProviderFactory;
 import dev.providersettings.ProviderSettings;
 import dev.providersettings.Secret;
 import dev.providersettings.SettingDefinition;
@@ -149,7 +149,7 @@ class ScalewayProviderFactoryTest {
                     .hasMessageContaining(ScalewaySettings.PROJECT_ID).hasMessageNotContaining(TestSupport.SECRET);
             ProviderSettings noSecret = ProviderSettings.of(badProject.organization(), ScalewayProviderFactory.CODE, Map.of(
                     ScalewaySettings.PROJECT_ID, TestSupport.PROJECT.toString()));
-            assertThatThrownBy(() -> f.create(noSecret)).isInstanceOf(dev.providersettings.MissingCredentialsException.class)
+            assertThatThrownBy(() -> f.create(noSecret)).isInstanceOf(dev.providersettings.exception.MissingCredentialsException.class)
                     .hasMessageContaining(ScalewaySettings.SECRET_KEY);
         }
         assertThatThrownBy(() -> ScalewayProviderFactory.builder().baseUrl("file:///etc/passwd"))

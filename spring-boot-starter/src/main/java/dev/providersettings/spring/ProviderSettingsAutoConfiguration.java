@@ -2,9 +2,9 @@ package dev.providersettings.spring;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.providersettings.AesGcmSecretCipher;
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 import dev.providersettings.KeyRing;
-import dev.providersettings.ProviderFactory;
+import dev.providersettings.spi.ProviderFactory;
 import dev.providersettings.ProviderManager;
 import dev.providersettings.ProviderRegistry;
 import dev.providersettings.SettingsService;

@@ -2,7 +2,7 @@ package dev.providersettings.spring;
 
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderCode;
-import dev.providersettings.ProviderSettingsException;
+import dev.providersettings.exception.ProviderSettingsException;
 import dev.providersettings.Secret;
 import dev.providersettings.postgres.ChangeFeedStatus;
 import dev.providersettings.postgres.PostgresCredentialStore;

@@ -1,6 +1,6 @@
 package dev.providersettings.spring;
 
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 
 /**
  * A {@code provider-settings.*} property is missing, malformed or contradicts another one. Thrown while the

@@ -1,6 +1,6 @@
 package dev.providersettings.spring;
 
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 import dev.providersettings.InMemoryCredentialStore;
 import dev.providersettings.KeyRing;
 import dev.providersettings.OrganizationId;

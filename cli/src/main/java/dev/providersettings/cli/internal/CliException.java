@@ -1,6 +1,6 @@
 package dev.providersettings.cli.internal;
 
-import dev.providersettings.ProviderSettingsException;
+import dev.providersettings.exception.ProviderSettingsException;
 
 /**
  * Bad input or configuration found by the command line itself, with the exit code it ends the process with.

@@ -2,7 +2,7 @@ package dev.providersettings.cli.internal;
 
 import dev.providersettings.AesGcmSecretCipher;
 import dev.providersettings.KeyRing;
-import dev.providersettings.ProviderSettingsException;
+import dev.providersettings.exception.ProviderSettingsException;
 import dev.providersettings.postgres.PostgresCredentialStore;
 import dev.providersettings.postgres.PostgresMigrations;
 import dev.providersettings.spi.SecretContext;

@@ -1,6 +1,6 @@
 package dev.providersettings.cli.internal;
 
-import dev.providersettings.CredentialStoreUnavailableException;
+import dev.providersettings.exception.CredentialStoreUnavailableException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.postgres.PostgresMigrations;
 

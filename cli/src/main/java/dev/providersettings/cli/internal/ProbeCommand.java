@@ -1,11 +1,11 @@
 package dev.providersettings.cli.internal;
 
-import dev.providersettings.CredentialStoreUnavailableException;
-import dev.providersettings.MissingCredentialsException;
+import dev.providersettings.exception.CredentialStoreUnavailableException;
+import dev.providersettings.exception.MissingCredentialsException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProbeResult;
 import dev.providersettings.ProviderCode;
-import dev.providersettings.ProviderSettingsException;
+import dev.providersettings.exception.ProviderSettingsException;
 import dev.providersettings.SettingsService;
 import dev.providersettings.spi.StoredSettings;
 import picocli.CommandLine.Command;

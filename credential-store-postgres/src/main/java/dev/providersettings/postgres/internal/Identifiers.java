@@ -1,6 +1,6 @@
 package dev.providersettings.postgres.internal;
 
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 
 import java.util.List;
 import java.util.regex.Pattern;

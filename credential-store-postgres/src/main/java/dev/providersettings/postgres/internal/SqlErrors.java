@@ -1,8 +1,8 @@
 package dev.providersettings.postgres.internal;
 
-import dev.providersettings.ConfigurationException;
-import dev.providersettings.CredentialStoreUnavailableException;
-import dev.providersettings.ProviderSettingsException;
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.CredentialStoreUnavailableException;
+import dev.providersettings.exception.ProviderSettingsException;
 
 import java.net.ConnectException;
 import java.net.SocketException;

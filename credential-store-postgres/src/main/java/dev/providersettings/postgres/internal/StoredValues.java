@@ -1,6 +1,6 @@
 package dev.providersettings.postgres.internal;
 
-import dev.providersettings.ProviderSettingsException;
+import dev.providersettings.exception.ProviderSettingsException;
 import dev.providersettings.spi.EncryptedSecret;
 import dev.providersettings.spi.StoredValue;
 import org.jooq.JSONB;

@@ -1,6 +1,6 @@
 package dev.providersettings.postgres.testing;
 
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /** One Postgres 17 container (Testcontainers) per JVM; needs Docker. */

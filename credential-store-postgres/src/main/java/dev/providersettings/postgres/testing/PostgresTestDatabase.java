@@ -1,7 +1,7 @@
 package dev.providersettings.postgres.testing;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.postgres.PostgresCredentialStore;
 import dev.providersettings.postgres.PostgresDataSources;

@@ -1,9 +1,9 @@
 package dev.providersettings.postgres.internal;
 
-import dev.providersettings.ConfigurationException;
-import dev.providersettings.CredentialStoreUnavailableException;
-import dev.providersettings.ProviderSettingsException;
-import dev.providersettings.VersionConflictException;
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.CredentialStoreUnavailableException;
+import dev.providersettings.exception.ProviderSettingsException;
+import dev.providersettings.exception.VersionConflictException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderCode;
 import org.jooq.exception.DataAccessException;

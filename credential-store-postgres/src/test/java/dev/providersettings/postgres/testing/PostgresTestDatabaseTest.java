@@ -1,6 +1,6 @@
 package dev.providersettings.postgres.testing;
 
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.postgres.PostgresCredentialStore;
 import org.junit.jupiter.api.Test;

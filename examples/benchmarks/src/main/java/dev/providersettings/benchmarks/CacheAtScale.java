@@ -2,9 +2,9 @@ package dev.providersettings.benchmarks;
 
 import dev.providersettings.CacheStats;
 import dev.providersettings.InMemoryCredentialStore;
-import dev.providersettings.MissingOrganizationException;
+import dev.providersettings.exception.MissingOrganizationException;
 import dev.providersettings.OrganizationId;
-import dev.providersettings.ProviderFactory;
+import dev.providersettings.spi.ProviderFactory;
 import dev.providersettings.ProviderManager;
 import dev.providersettings.ProviderRegistry;
 import dev.providersettings.Secret;

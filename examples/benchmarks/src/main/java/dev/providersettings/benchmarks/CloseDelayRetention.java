@@ -3,7 +3,7 @@ package dev.providersettings.benchmarks;
 import dev.providersettings.InMemoryCredentialStore;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderCode;
-import dev.providersettings.ProviderFactory;
+import dev.providersettings.spi.ProviderFactory;
 import dev.providersettings.ProviderManager;
 import dev.providersettings.ProviderRegistry;
 import dev.providersettings.ProviderSettings;

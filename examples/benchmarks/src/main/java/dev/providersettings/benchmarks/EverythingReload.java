@@ -5,7 +5,7 @@ import dev.providersettings.CacheStats;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProbeResult;
 import dev.providersettings.ProviderCode;
-import dev.providersettings.ProviderFactory;
+import dev.providersettings.spi.ProviderFactory;
 import dev.providersettings.ProviderManager;
 import dev.providersettings.ProviderRegistry;
 import dev.providersettings.ProviderSettings;

@@ -2,7 +2,7 @@ package dev.providersettings.benchmarks;
 
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderCode;
-import dev.providersettings.ProviderFactory;
+import dev.providersettings.spi.ProviderFactory;
 import dev.providersettings.ProviderSettings;
 import dev.providersettings.Secret;
 import dev.providersettings.SettingDefinition;

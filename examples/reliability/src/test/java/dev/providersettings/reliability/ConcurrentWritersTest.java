@@ -6,7 +6,7 @@ import dev.providersettings.ProviderManager;
 import dev.providersettings.ProviderRegistry;
 import dev.providersettings.SettingsUpdate;
 import dev.providersettings.SettingsView;
-import dev.providersettings.VersionConflictException;
+import dev.providersettings.exception.VersionConflictException;
 import dev.providersettings.postgres.PostgresCredentialStore;
 import dev.providersettings.postgres.testing.PostgresTestDatabase;
 import dev.providersettings.testing.TestKeys;

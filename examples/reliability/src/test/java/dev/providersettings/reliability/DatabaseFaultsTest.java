@@ -1,7 +1,7 @@
 package dev.providersettings.reliability;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.providersettings.CredentialStoreUnavailableException;
+import dev.providersettings.exception.CredentialStoreUnavailableException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderManager;
 import dev.providersettings.ProviderRegistry;

@@ -4,7 +4,7 @@ import dev.providersettings.InMemoryCredentialStore;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderManager;
 import dev.providersettings.ProviderRegistry;
-import dev.providersettings.ProviderSettingsException;
+import dev.providersettings.exception.ProviderSettingsException;
 import dev.providersettings.scaleway.CreateVolumeRequest;
 import dev.providersettings.scaleway.RetryPolicy;
 import dev.providersettings.scaleway.ScalewayException;

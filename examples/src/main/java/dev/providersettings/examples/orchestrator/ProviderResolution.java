@@ -1,10 +1,10 @@
 package dev.providersettings.examples.orchestrator;
 
-import dev.providersettings.CredentialStoreUnavailableException;
-import dev.providersettings.MissingCredentialsException;
-import dev.providersettings.MissingOrganizationException;
+import dev.providersettings.exception.CredentialStoreUnavailableException;
+import dev.providersettings.exception.MissingCredentialsException;
+import dev.providersettings.exception.MissingOrganizationException;
 import dev.providersettings.OrganizationId;
-import dev.providersettings.ProviderSettingsException;
+import dev.providersettings.exception.ProviderSettingsException;
 import dev.providersettings.scaleway.ScalewayProvider;
 
 

@@ -1,6 +1,6 @@
 package dev.providersettings.scaleway.metrics;
 
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.scaleway.ScalewayCall;
 import dev.providersettings.scaleway.ScalewayCallListener;

@@ -1,8 +1,8 @@
 package dev.providersettings.spring.internal;
 
-import dev.providersettings.ConfigurationException;
-import dev.providersettings.CredentialStoreUnavailableException;
-import dev.providersettings.ProviderSettingsException;
+import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.exception.CredentialStoreUnavailableException;
+import dev.providersettings.exception.ProviderSettingsException;
 import dev.providersettings.spring.ProviderSettingsPropertyException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;

@@ -1,6 +1,6 @@
 package dev.providersettings.spring.internal;
 
-import dev.providersettings.ConfigurationException;
+import dev.providersettings.exception.ConfigurationException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;

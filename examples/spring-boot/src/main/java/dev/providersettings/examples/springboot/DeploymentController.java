@@ -1,8 +1,8 @@
 package dev.providersettings.examples.springboot;
 
-import dev.providersettings.InvalidIdentifierException;
-import dev.providersettings.MissingCredentialsException;
-import dev.providersettings.MissingOrganizationException;
+import dev.providersettings.exception.InvalidIdentifierException;
+import dev.providersettings.exception.MissingCredentialsException;
+import dev.providersettings.exception.MissingOrganizationException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderManager;
 import dev.providersettings.scaleway.CreateVolumeRequest;

@@ -1,4 +1,5 @@
-package dev.providersettings;
+package dev.providersettings.exception;
+
 
 /** A provider factory failed to build the client from valid settings. */
 public class ProviderCreationException extends ProviderSettingsException {

@@ -1,4 +1,5 @@
-package dev.providersettings;
+package dev.providersettings.exception;
+
 
 /** The credential store cannot be reached (database down, pool exhausted). Retryable; carries the cause. */
 public class CredentialStoreUnavailableException extends ProviderSettingsException {

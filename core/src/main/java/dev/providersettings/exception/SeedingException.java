@@ -1,4 +1,9 @@
-package dev.providersettings;
+package dev.providersettings.exception;
+
+import dev.providersettings.OrganizationId;
+import dev.providersettings.ProviderCode;
+import dev.providersettings.SeedReport;
+import dev.providersettings.Seeder;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,5 @@
-package dev.providersettings;
+package dev.providersettings.exception;
+
 
 /**
  * The library is wired wrongly: a missing or short encryption key, two providers with one code, a component used

@@ -1,4 +1,7 @@
-package dev.providersettings;
+package dev.providersettings.exception;
+
+import dev.providersettings.OrganizationId;
+import dev.providersettings.ProviderCode;
 
 /**
  * A check-and-set write found a different version than expected: someone else changed the setting. Nothing of

@@ -1,4 +1,6 @@
-package dev.providersettings;
+package dev.providersettings.exception;
+
+import dev.providersettings.OrganizationId;
 
 /**
  * No organization was given (an instance or a user without one), or the given organization does not exist.

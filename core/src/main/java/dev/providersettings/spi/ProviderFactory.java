@@ -1,10 +1,16 @@
-package dev.providersettings;
+package dev.providersettings.spi;
+
+import dev.providersettings.ProbeResult;
+import dev.providersettings.ProviderCode;
+import dev.providersettings.ProviderRegistry;
+import dev.providersettings.ProviderSettings;
+import dev.providersettings.SettingDefinition;
 
 import java.util.List;
 
 /**
  * Creates the client of one cloud provider from one organization's settings. Implementations register with a
- * one-line {@code META-INF/services/dev.providersettings.ProviderFactory} file, or explicitly with
+ * one-line {@code META-INF/services/dev.providersettings.spi.ProviderFactory} file, or explicitly with
  * {@link ProviderRegistry.Builder#register(ProviderFactory)}.
  *
  * <p>A factory may own resources shared by every client it creates (one HTTP client for all organizations); it

@@ -1,4 +1,8 @@
-package dev.providersettings;
+package dev.providersettings.exception;
+
+import dev.providersettings.OrganizationId;
+import dev.providersettings.ProbeResult;
+import dev.providersettings.ProviderCode;
 
 /**
  * A credential probe ("does this key work?") run before saving did not pass; nothing was written. Carries the

@@ -1,4 +1,5 @@
-package dev.providersettings;
+package dev.providersettings.exception;
+
 
 /**
  * A stored secret cannot be decrypted: unknown key id, wrong key, or a ciphertext that was tampered with or copied

@@ -1,4 +1,8 @@
-package dev.providersettings;
+package dev.providersettings.exception;
+
+import dev.providersettings.OrganizationId;
+import dev.providersettings.ProviderCode;
+import dev.providersettings.SettingsService;
 
 import java.util.List;
 

@@ -1,4 +1,8 @@
-package dev.providersettings;
+package dev.providersettings.exception;
+
+import dev.providersettings.OrganizationId;
+import dev.providersettings.ProviderCode;
+import dev.providersettings.SettingViolation;
 
 import java.util.List;
 import java.util.stream.Collectors;

@@ -1,4 +1,5 @@
-package dev.providersettings;
+package dev.providersettings.exception;
+
 
 /** An identifier (organization id, provider code, setting key) is null, blank or malformed. */
 public class InvalidIdentifierException extends ProviderSettingsException {

@@ -1,4 +1,5 @@
-package dev.providersettings;
+package dev.providersettings.exception;
+
 
 /**
  * Root of every exception this library throws. Unchecked and open: provider modules add their own subtypes.
