@@ -59,6 +59,9 @@ class SecretLeakTest {
             world.manager.invalidateAll();
             texts.add(messages(() -> world.client(organization)));
             world.factory.failWith(null);
+            // The "everything" reload may still be failing in the background; a get joins a load in flight, so drop
+            // it as a host does after fixing what made clients fail.
+            world.manager.invalidate(organization, CODE);
             OrganizationId other = world.organizationWithCredentials();
             StoredValue copied = world.store.load(organization, ProviderCode.of(CODE)).settings().get(SECRET_KEY).value();
             world.store.save(new dev.providersettings.spi.SettingsBatch(other, ProviderCode.of(CODE), "attacker",
