@@ -8,7 +8,6 @@ import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
 
 import javax.sql.DataSource;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -30,7 +29,8 @@ public final class PostgresMigrations {
     public static final String HISTORY_TABLE = "provider_settings_schema_history";
     /**
      * The opt-in location that enables row-level security on the settings and audit tables (a repeatable migration
-     * applied after those of {@value #LOCATION}, which create the policies). See {@link Builder#rowLevelSecurity}.
+     * applied after those of {@value #LOCATION}, which create the policies). See
+     * {@link PostgresSchemaOptions#rowLevelSecurity()}.
      */
     public static final String ROW_LEVEL_SECURITY_LOCATION = "classpath:db/provider-settings/row-level-security";
     /** The transaction-local setting naming the organization whose rows row-level security lets through. */
@@ -46,19 +46,11 @@ public final class PostgresMigrations {
     public static final String CHANNEL = "provider_settings_changed";
 
     private final DataSource dataSource;
-    private final String schema;
-    private final List<String> organizationsTable;
-    private final String organizationsIdColumn;
-    private final boolean createOrganizationsTable;
-    private final boolean rowLevelSecurity;
+    private final PostgresSchemaOptions options;
 
     private PostgresMigrations(Builder builder) {
         this.dataSource = Objects.requireNonNull(builder.dataSource, "dataSource");
-        this.schema = builder.schema;
-        this.organizationsIdColumn = builder.organizationsIdColumn;
-        this.createOrganizationsTable = builder.createOrganizationsTable;
-        this.rowLevelSecurity = builder.rowLevelSecurity;
-        this.organizationsTable = qualify(schema, builder.organizationsTable);
+        this.options = builder.options();
     }
 
     /** A new builder. */
@@ -66,13 +58,9 @@ public final class PostgresMigrations {
         return new Builder();
     }
 
-    /**
-     * Qualifies an unqualified organizations table with the library's schema, so that migrations and queries
-     * agree on it whatever the connection's search path is.
-     */
-    static List<String> qualify(String schema, String table) {
-        List<String> parts = Identifiers.checkQualified("organizations table", table);
-        return parts.size() == 1 && schema != null ? List.of(schema, parts.get(0)) : parts;
+    /** The schema options these migrations apply. */
+    public PostgresSchemaOptions schemaOptions() {
+        return options;
     }
 
     /**
@@ -81,9 +69,9 @@ public final class PostgresMigrations {
      */
     public Map<String, String> placeholders() {
         return Map.of(
-                "organizations_table", Identifiers.quote(organizationsTable),
-                "organizations_id_column", Identifiers.quote(organizationsIdColumn),
-                "create_organizations_table", Boolean.toString(createOrganizationsTable));
+                "organizations_table", options.quotedOrganizationsTable(),
+                "organizations_id_column", Identifiers.quote(options.organizationsIdColumn()),
+                "create_organizations_table", Boolean.toString(options.createOrganizationsTable()));
     }
 
     /**
@@ -96,7 +84,7 @@ public final class PostgresMigrations {
     public int migrate() {
         var configuration = Flyway.configure()
                 .dataSource(dataSource)
-                .locations(rowLevelSecurity ? new String[]{LOCATION, ROW_LEVEL_SECURITY_LOCATION} : new String[]{LOCATION})
+                .locations(options.rowLevelSecurity() ? new String[]{LOCATION, ROW_LEVEL_SECURITY_LOCATION} : new String[]{LOCATION})
                 // A run without the row-level security location after one with it must not fail validation: the
                 // repeatable migration that enabled it is then simply not resolved (disabling is a manual step).
                 .ignoreMigrationPatterns("*:future", "repeatable:missing")
@@ -105,8 +93,8 @@ public final class PostgresMigrations {
                 .baselineOnMigrate(true)
                 .baselineVersion("0")
                 .placeholders(placeholders());
-        if (schema != null) {
-            configuration = configuration.schemas(schema).defaultSchema(schema).createSchemas(true);
+        if (options.schema() != null) {
+            configuration = configuration.schemas(options.schema()).defaultSchema(options.schema()).createSchemas(true);
         }
         try {
             MigrateResult result = configuration.load().migrate();
@@ -116,19 +104,14 @@ public final class PostgresMigrations {
                 throw SqlErrors.translate("migration", e);
             }
             throw new ConfigurationException("the provider-settings migrations failed: " + e.getMessage()
-                    + "; check that the organizations table " + Identifiers.quote(organizationsTable) + "(" + organizationsIdColumn
+                    + "; check that the organizations table " + options.quotedOrganizationsTable() + "(" + options.organizationsIdColumn()
                     + ") exists with a uuid key, or enable createOrganizationsTable(true)", e);
         }
     }
 
     /** Builder of {@link PostgresMigrations}. */
-    public static final class Builder {
+    public static final class Builder extends SchemaOptionsBuilder<Builder> {
         private DataSource dataSource;
-        private String schema;
-        private String organizationsTable = "organizations";
-        private String organizationsIdColumn = "id";
-        private boolean createOrganizationsTable;
-        private boolean rowLevelSecurity;
 
         private Builder() {
         }
@@ -136,45 +119,6 @@ public final class PostgresMigrations {
         /** The database to migrate (required). */
         public Builder dataSource(DataSource value) {
             this.dataSource = value;
-            return this;
-        }
-
-        /**
-         * The schema of the library's tables (created if missing); default: the connection's current schema. The name
-         * is used exactly as given, case included ({@code App} is the schema {@code "App"}).
-         */
-        public Builder schema(String value) {
-            this.schema = value == null ? null : Identifiers.check("schema", value);
-            return this;
-        }
-
-        /**
-         * The host's organizations table and its uuid key column (default {@code organizations(id)}). An unqualified
-         * name lives in {@link #schema(String)} when one is set; qualify it ({@code public.organizations}) otherwise.
-         */
-        public Builder organizationsTable(String table, String idColumn) {
-            Identifiers.checkQualified("organizations table", table);
-            this.organizationsTable = table;
-            this.organizationsIdColumn = Identifiers.check("organizations id column", idColumn);
-            return this;
-        }
-
-        /** Whether to create a minimal organizations table when it does not exist (hosts without one; default false). */
-        public Builder createOrganizationsTable(boolean value) {
-            this.createOrganizationsTable = value;
-            return this;
-        }
-
-        /**
-         * Whether to also apply {@value PostgresMigrations#ROW_LEVEL_SECURITY_LOCATION}: enables (and forces) row-level security on
-         * {@code provider_settings} and {@code provider_settings_audit}, so a role without {@code BYPASSRLS} sees
-         * only the rows of the organization its transaction set. Every store on this schema must then be built with
-         * {@link PostgresCredentialStore.Builder#rowLevelSecurity(boolean) rowLevelSecurity(true)}. Default false.
-         * Turning it off again is manual ({@code ALTER TABLE ... NO FORCE ROW LEVEL SECURITY, DISABLE ROW LEVEL
-         * SECURITY}); see the module README.
-         */
-        public Builder rowLevelSecurity(boolean value) {
-            this.rowLevelSecurity = value;
             return this;
         }
 

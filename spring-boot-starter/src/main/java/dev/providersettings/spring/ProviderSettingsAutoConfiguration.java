@@ -10,6 +10,7 @@ import dev.providersettings.ProviderRegistry;
 import dev.providersettings.SettingsService;
 import dev.providersettings.postgres.PostgresCredentialStore;
 import dev.providersettings.postgres.PostgresMigrations;
+import dev.providersettings.postgres.PostgresSchemaOptions;
 import dev.providersettings.scaleway.RetryPolicy;
 import dev.providersettings.scaleway.ScalewayCall;
 import dev.providersettings.scaleway.ScalewayCallListener;
@@ -109,6 +110,12 @@ public class ProviderSettingsAutoConfiguration {
         return new AesGcmSecretCipher(keyRing);
     }
 
+    /** The store properties as the one options value both the migrations and the store are built with. */
+    static PostgresSchemaOptions schemaOptions(ProviderSettingsProperties.Store store) {
+        return new PostgresSchemaOptions(store.getSchema(), store.getOrganizationsTable(),
+                store.getOrganizationsIdColumn(), store.isCreateOrganizationsTable(), store.isRowLevelSecurity());
+    }
+
     /** Applies the library's migrations once Boot's own database initializers have run. */
     @Bean
     @ConditionalOnMissingBean({ProviderSettingsSchemaInitializer.class, CredentialStore.class})
@@ -119,13 +126,9 @@ public class ProviderSettingsAutoConfiguration {
                                                                               ProviderSettingsProperties properties) {
         properties.validate();
         new DependencyVersions().check();
-        ProviderSettingsProperties.Store store = properties.getStore();
         return new ProviderSettingsSchemaInitializer(PostgresMigrations.builder()
                 .dataSource(dataSource)
-                .schema(store.getSchema())
-                .organizationsTable(store.getOrganizationsTable(), store.getOrganizationsIdColumn())
-                .createOrganizationsTable(store.isCreateOrganizationsTable())
-                .rowLevelSecurity(store.isRowLevelSecurity())
+                .schemaOptions(schemaOptions(properties.getStore()))
                 .build());
     }
 
@@ -144,12 +147,9 @@ public class ProviderSettingsAutoConfiguration {
         if (migrations.getIfAvailable() == null) {
             new DependencyVersions().check();
         }
-        ProviderSettingsProperties.Store store = properties.getStore();
         PostgresCredentialStore.Builder builder = PostgresCredentialStore.builder()
                 .dataSource(dataSource)
-                .schema(store.getSchema())
-                .organizationsTable(store.getOrganizationsTable(), store.getOrganizationsIdColumn())
-                .rowLevelSecurity(store.isRowLevelSecurity())
+                .schemaOptions(schemaOptions(properties.getStore()))
                 .migrate(false);
         ProviderSettingsProperties.ChangeFeed feed = properties.getChangeFeed();
         if (feed.isEnabled()) {

@@ -8,6 +8,7 @@ import dev.providersettings.ProviderRegistry;
 import dev.providersettings.postgres.PostgresCredentialStore;
 import dev.providersettings.postgres.PostgresDataSources;
 import dev.providersettings.postgres.PostgresMigrations;
+import dev.providersettings.postgres.PostgresSchemaOptions;
 import dev.providersettings.scaleway.ScalewayProviderFactory;
 
 import java.io.IOException;
@@ -95,11 +96,16 @@ public final class Session implements AutoCloseable {
         return config.get(Config.ORGANIZATIONS_ID_COLUMN).orElse("id");
     }
 
+    /** The schema options of this configuration, the same for the migrations and the store. */
+    public PostgresSchemaOptions schemaOptions() {
+        return PostgresSchemaOptions.defaults().withSchema(schema())
+                .withOrganizationsTable(organizationsTable(), organizationsIdColumn())
+                .withRowLevelSecurity(config.flag(Config.ROW_LEVEL_SECURITY));
+    }
+
     /** A migrations runner with this configuration. */
     public PostgresMigrations.Builder migrations() {
-        return PostgresMigrations.builder().dataSource(dataSource()).schema(schema())
-                .organizationsTable(organizationsTable(), organizationsIdColumn())
-                .rowLevelSecurity(config.flag(Config.ROW_LEVEL_SECURITY));
+        return PostgresMigrations.builder().dataSource(dataSource()).schemaOptions(schemaOptions());
     }
 
     /** The store (no change feed: a command is short-lived and reads what it needs itself). */
@@ -112,9 +118,7 @@ public final class Session implements AutoCloseable {
 
     /** A store builder with this configuration, on this session's pool. */
     public PostgresCredentialStore.Builder storeBuilder() {
-        return PostgresCredentialStore.builder().dataSource(dataSource()).schema(schema())
-                .organizationsTable(organizationsTable(), organizationsIdColumn())
-                .rowLevelSecurity(config.flag(Config.ROW_LEVEL_SECURITY));
+        return PostgresCredentialStore.builder().dataSource(dataSource()).schemaOptions(schemaOptions());
     }
 
     /** The providers on the class path; Scaleway with the configured endpoint. */

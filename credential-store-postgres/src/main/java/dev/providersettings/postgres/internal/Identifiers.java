@@ -19,6 +19,12 @@ public final class Identifiers {
 
     /** Checks one identifier. */
     public static String check(String what, String value) {
+        if (value != null && value.length() > 2 && value.startsWith("\"") && value.endsWith("\"")
+                && IDENTIFIER.matcher(value.substring(1, value.length() - 1)).matches()) {
+            throw new ConfigurationException(what + " " + value + " is written with double quotes: pass the name"
+                    + " without them (" + value.substring(1, value.length() - 1) + "); names are always quoted by the"
+                    + " library and used exactly as written, case included");
+        }
         if (value == null || !IDENTIFIER.matcher(value).matches()) {
             throw new ConfigurationException(what + " '" + value + "' is not a plain SQL identifier: use letters, digits"
                     + " and '_' starting with a letter or '_', at most 63 characters (e.g. 'organizations')");

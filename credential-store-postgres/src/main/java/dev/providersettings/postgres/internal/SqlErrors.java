@@ -30,29 +30,23 @@ public final class SqlErrors {
     private SqlErrors() {
     }
 
-    /** The SQLState of the first {@link SQLException} in the cause chain, or null. */
+    /** The SQLState of the first {@link SQLException} in the cause chain that has one, or null. */
     public static String sqlState(Throwable error) {
+        SQLException sql = firstSqlException(error, true);
+        return sql == null ? null : sql.getSQLState();
+    }
+
+    /** The first {@link SQLException} in the cause chain (with an SQLState if {@code withState}), or null. */
+    private static SQLException firstSqlException(Throwable error, boolean withState) {
         for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState();
+            if (t instanceof SQLException sql && (!withState || sql.getSQLState() != null)) {
+                return sql;
             }
             if (t.getCause() == t) {
                 break;
             }
         }
         return null;
-    }
-
-    private static Throwable rootSqlException(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof SQLException) {
-                return t;
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return failure;
     }
 
     /**
@@ -108,7 +102,8 @@ public final class SqlErrors {
             return pse;
         }
         // The driver's exception is the useful cause; jOOQ's wrapper around it adds nothing for callers.
-        Throwable error = rootSqlException(failure);
+        SQLException sql = firstSqlException(failure, false);
+        Throwable error = sql != null ? sql : failure;
         if (isPoolerMisconfiguration(error)) {
             return new ConfigurationException("the Postgres credential store got a prepared-statement or protocol error"
                     + " during " + operation + " (SQLState " + sqlState(error) + "): a connection pooler in transaction"

@@ -8,6 +8,7 @@ import dev.providersettings.SeedReport;
 import dev.providersettings.postgres.PostgresCredentialStore;
 import dev.providersettings.postgres.PostgresDataSources;
 import dev.providersettings.postgres.PostgresMigrations;
+import dev.providersettings.postgres.PostgresSchemaOptions;
 import dev.providersettings.scaleway.ScalewayProvider;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -89,8 +90,9 @@ public class RowLevelSecurityBenchmark {
             try (Connection c = admin.getConnection(); Statement s = c.createStatement()) {
                 s.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
             }
-            PostgresMigrations.builder().dataSource(admin).schema(schema).createOrganizationsTable(true)
-                    .rowLevelSecurity(on).build().migrate();
+            PostgresSchemaOptions layout = PostgresSchemaOptions.defaults().withSchema(schema)
+                    .withCreateOrganizationsTable(true).withRowLevelSecurity(on);
+            PostgresMigrations.builder().dataSource(admin).schemaOptions(layout).build().migrate();
             try (Connection c = admin.getConnection()) {
                 try (PreparedStatement insert = c.prepareStatement("INSERT INTO " + schema + ".organizations (id) VALUES (?)")) {
                     for (OrganizationId id : ids) {
@@ -113,7 +115,7 @@ public class RowLevelSecurityBenchmark {
             }
             rolePool = PostgresDataSources.builder().jdbcUrl(withoutUser(env.jdbcUrl())).user(ROLE).password(ROLE_PASSWORD)
                     .maximumPoolSize(4).minimumIdle(2).poolName("bench-rls-" + schema).build();
-            store = PostgresCredentialStore.builder().dataSource(rolePool).schema(schema).rowLevelSecurity(on).build();
+            store = PostgresCredentialStore.builder().dataSource(rolePool).schemaOptions(layout).build();
             manager = BenchEnvironment.manager(store);
             Map<OrganizationId, Integer> indexes = new HashMap<>();
             for (int i = 0; i < ids.length; i++) {
