@@ -236,9 +236,14 @@ public final class ClientCache implements AutoCloseable {
             }
         }
 
-        /** Drops the key's entry and its hit; the removal listener closes the client. */
+        /**
+         * Drops the key's entry and its hit; the removal listener closes the client. {@code compute}, not
+         * {@code computeIfPresent}: the latter skips a key that looks absent without taking its lock, which is what a
+         * key being published for the first time looks like, so a publication that checked the epochs just before the
+         * invalidation bumped them would survive it.
+         */
         void remove(OrganizationId organization) {
-            entries.asMap().computeIfPresent(organization, (key, entry) -> {
+            entries.asMap().compute(organization, (key, entry) -> {
                 fresh.remove(key);
                 return null;
             });
@@ -246,7 +251,12 @@ public final class ClientCache implements AutoCloseable {
 
         /** Drops the key's entry if it was published before {@code epoch} (a reload may already have replaced it). */
         void removeOlderThan(OrganizationId organization, long epoch) {
-            entries.asMap().computeIfPresent(organization, (key, entry) -> {
+            // compute, not computeIfPresent: see remove.
+            entries.asMap().compute(organization, (key, entry) -> {
+                if (entry == null) {
+                    fresh.remove(key);
+                    return null;
+                }
                 if (entry.epoch >= epoch) {
                     return entry;
                 }
