@@ -35,6 +35,6 @@
  * slow answers, dropped connections, malformed JSON. Every request is recorded
  * ({@link dev.providersettings.scaleway.fake.RecordedRequest}) with its token, which {@code toString} masks.
  *
- * <p>Fidelity coverage and the known differences from the real API are listed in {@code provider-scaleway/FAKE.md}.
+ * <p>Fidelity coverage and the known differences from the real API are listed in the module's {@code README.md}.
  */
 package dev.providersettings.scaleway.fake;
