@@ -253,13 +253,13 @@ public final class FakeScaleway implements AutoCloseable {
                 fault(ex, hit.answer(), requestId);
                 return;
             }
-            FakeApi.Resp resp;
+            Resp resp;
             try {
                 JsonNode body = method.equals("POST") || method.equals("PATCH") || method.equals("PUT")
                         ? Json.parse(bytes) : Json.object();
-                resp = api.handle(new FakeApi.Req(method, path, query(rawQuery), token, body));
+                resp = api.handle(new Req(method, path, query(rawQuery), token, body));
             } catch (ApiError e) {
-                resp = FakeApi.Resp.json(e.status, e.body);
+                resp = Resp.json(e.status, e.body);
             }
             send(ex, resp, requestId);
         } catch (InterruptedException e) {
@@ -270,7 +270,7 @@ public final class FakeScaleway implements AutoCloseable {
             LOG.error("fake Scaleway: unexpected failure in request {}", requestId, e);
             try {
                 ObjectNode b = Json.object().put("message", "internal error in the fake: " + e);
-                send(ex, FakeApi.Resp.json(500, b), requestId);
+                send(ex, Resp.json(500, b), requestId);
             } catch (IOException | RuntimeException ignored) {
                 // the response may already be started; nothing more to do
             }
@@ -288,7 +288,7 @@ public final class FakeScaleway implements AutoCloseable {
                 return;
             case SERVER_ERROR: {
                 ObjectNode b = Json.object().put("message", "internal server error (injected by the fake)");
-                send(ex, FakeApi.Resp.json(rule.status, b), requestId);
+                send(ex, Resp.json(rule.status, b), requestId);
                 return;
             }
             case MALFORMED_JSON: {
@@ -320,7 +320,7 @@ public final class FakeScaleway implements AutoCloseable {
         h.set("X-Frame-Options", "DENY");
     }
 
-    private static void send(HttpExchange ex, FakeApi.Resp resp, String requestId) throws IOException {
+    private static void send(HttpExchange ex, Resp resp, String requestId) throws IOException {
         Headers h = ex.getResponseHeaders();
         commonHeaders(h, requestId);
         h.set("Content-Type", "application/json"); // recorded on every answer but 429, 204 included
