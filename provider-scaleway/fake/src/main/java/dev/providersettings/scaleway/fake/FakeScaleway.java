@@ -44,14 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FakeScaleway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FakeScaleway.class);
-
-    static {
-        // The JDK server writes the headers and the body separately; with Nagle's algorithm on, every answer then
-        // waits ~40 ms for the client's delayed ACK. Read once by the JDK server, so set before the first server.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -362,6 +355,12 @@ public final class FakeScaleway implements AutoCloseable {
      * and printed (they are fake credentials for a local test server). Runs until the process is stopped.
      */
     public static void main(String[] args) throws InterruptedException {
+        // The JDK server writes the headers and the body separately; with Nagle's algorithm on, every answer then
+        // waits ~40 ms for the client's delayed ACK. The property is JVM-wide and read once, before the first server
+        // starts: only this main, which owns its JVM, sets it (unless given); library use never does.
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
         FakeScaleway fake;
         try {
             fake = startStandalone(args, System.getenv(), System.out);
