@@ -53,9 +53,9 @@ final class CassetteReplayer {
     }
 
     static List<JsonNode> interactions(String resource) {
-        try (InputStream in = CassetteReplayer.class.getResourceAsStream("/fake/" + resource)) {
+        try (InputStream in = CassetteReplayer.class.getResourceAsStream("/cassettes/" + resource)) {
             if (in == null) {
-                throw new IllegalStateException("missing test resource /fake/" + resource);
+                throw new IllegalStateException("missing test resource /cassettes/" + resource);
             }
             List<JsonNode> out = new ArrayList<>();
             YAML.readTree(in).get("interactions").forEach(out::add);

@@ -44,14 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class FakeScaleway implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FakeScaleway.class);
-
-    static {
-        // The JDK server writes the headers and the body separately; with Nagle's algorithm on, every answer then
-        // waits ~40 ms for the client's delayed ACK. Read once by the JDK server, so set before the first server.
-        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
-            System.setProperty("sun.net.httpserver.nodelay", "true");
-        }
-    }
+    private static final String NODELAY_PROPERTY = "sun.net.httpserver.nodelay";
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -253,13 +246,13 @@ public final class FakeScaleway implements AutoCloseable {
                 fault(ex, hit.answer(), requestId);
                 return;
             }
-            FakeApi.Resp resp;
+            Resp resp;
             try {
                 JsonNode body = method.equals("POST") || method.equals("PATCH") || method.equals("PUT")
                         ? Json.parse(bytes) : Json.object();
-                resp = api.handle(new FakeApi.Req(method, path, query(rawQuery), token, body));
+                resp = api.handle(new Req(method, path, query(rawQuery), token, body));
             } catch (ApiError e) {
-                resp = FakeApi.Resp.json(e.status, e.body);
+                resp = Resp.json(e.status, e.body);
             }
             send(ex, resp, requestId);
         } catch (InterruptedException e) {
@@ -270,7 +263,7 @@ public final class FakeScaleway implements AutoCloseable {
             LOG.error("fake Scaleway: unexpected failure in request {}", requestId, e);
             try {
                 ObjectNode b = Json.object().put("message", "internal error in the fake: " + e);
-                send(ex, FakeApi.Resp.json(500, b), requestId);
+                send(ex, Resp.json(500, b), requestId);
             } catch (IOException | RuntimeException ignored) {
                 // the response may already be started; nothing more to do
             }
@@ -288,7 +281,7 @@ public final class FakeScaleway implements AutoCloseable {
                 return;
             case SERVER_ERROR: {
                 ObjectNode b = Json.object().put("message", "internal server error (injected by the fake)");
-                send(ex, FakeApi.Resp.json(rule.status, b), requestId);
+                send(ex, Resp.json(rule.status, b), requestId);
                 return;
             }
             case MALFORMED_JSON: {
@@ -320,7 +313,7 @@ public final class FakeScaleway implements AutoCloseable {
         h.set("X-Frame-Options", "DENY");
     }
 
-    private static void send(HttpExchange ex, FakeApi.Resp resp, String requestId) throws IOException {
+    private static void send(HttpExchange ex, Resp resp, String requestId) throws IOException {
         Headers h = ex.getResponseHeaders();
         commonHeaders(h, requestId);
         h.set("Content-Type", "application/json"); // recorded on every answer but 429, 204 included
@@ -362,6 +355,12 @@ public final class FakeScaleway implements AutoCloseable {
      * and printed (they are fake credentials for a local test server). Runs until the process is stopped.
      */
     public static void main(String[] args) throws InterruptedException {
+        // The JDK server writes the headers and the body separately; with Nagle's algorithm on, every answer then
+        // waits ~40 ms for the client's delayed ACK. The property is JVM-wide and read once, before the first server
+        // starts: only this main, which owns its JVM, sets it (unless given); library use never does.
+        if (System.getProperty(NODELAY_PROPERTY) == null) {
+            System.setProperty(NODELAY_PROPERTY, "true");
+        }
         FakeScaleway fake;
         try {
             fake = startStandalone(args, System.getenv(), System.out);

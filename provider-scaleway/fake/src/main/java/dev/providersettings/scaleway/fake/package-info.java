@@ -35,6 +35,12 @@
  * slow answers, dropped connections, malformed JSON. Every request is recorded
  * ({@link dev.providersettings.scaleway.fake.RecordedRequest}) with its token, which {@code toString} masks.
  *
- * <p>Fidelity coverage and the known differences from the real API are listed in {@code provider-scaleway/FAKE.md}.
+ * <p>{@link dev.providersettings.scaleway.fake.FakeScalewayExtension} runs a seeded fake per JUnit 5 test class (or
+ * per test) and injects it into test constructors and methods.
+ *
+ * <p>The fake changes no JVM-wide state: for answers without the ~40 ms Nagle delay of the JDK server, run tests with
+ * {@code -Dsun.net.httpserver.nodelay=true} (only the standalone {@code main} sets it itself).
+ *
+ * <p>Fidelity coverage and the known differences from the real API are listed in the module's {@code README.md}.
  */
 package dev.providersettings.scaleway.fake;
