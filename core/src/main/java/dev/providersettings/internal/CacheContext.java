@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 
 /** What every provider's {@link Segment} of one {@link ClientCache} shares: options, epochs, counters, threads. */
 final class CacheContext {
@@ -32,6 +33,11 @@ final class CacheContext {
     final DelayedCloser closer;
     /** Runs background refreshes and "everything" reload batches. */
     final ExecutorService background;
+    /**
+     * Held while an "everything" invalidation bumps the global epoch and registers its reload flights, so that a
+     * batch whose load that invalidation raced can wait for the newer flight of its key instead of loading it again.
+     */
+    final ReentrantLock everythingPlanning = new ReentrantLock();
     volatile boolean closed;
 
     CacheContext(ClientCache.Options options, boolean systemTime, ClientCache.Loader loader) {
@@ -70,6 +76,12 @@ final class CacheContext {
             builder.maximumSize(maximumSize);
         }
         return builder;
+    }
+
+    /** Returns once no "everything" invalidation is registering its reload flights. */
+    void awaitEverythingPlanned() {
+        everythingPlanning.lock();
+        everythingPlanning.unlock();
     }
 
     void checkOpen() {

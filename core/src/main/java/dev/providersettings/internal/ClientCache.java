@@ -154,13 +154,18 @@ public final class ClientCache implements AutoCloseable {
      * (or run) the batch that holds their key.
      */
     public void invalidateAll() {
-        if (context.closed) {
-            return;
-        }
-        context.counters.everythingInvalidations.increment();
-        long global = context.epochs.invalidateAll();
-        for (Segment segment : segments) {
-            EverythingReload.start(context, segment, global);
+        context.everythingPlanning.lock();
+        try {
+            if (context.closed) {
+                return;
+            }
+            context.counters.everythingInvalidations.increment();
+            long global = context.epochs.invalidateAll();
+            for (Segment segment : segments) {
+                EverythingReload.start(context, segment, global);
+            }
+        } finally {
+            context.everythingPlanning.unlock();
         }
     }
 

@@ -177,6 +177,9 @@ final class EverythingReload {
                 Object published = segment.publish(organization, client, stripeEpoch, global, last);
                 if (published == null) {
                     context.loader.close(client, organization, segment.code);
+                    // If a newer "everything" raced this load, it plans this key too (its flight is not done): once
+                    // it has registered its flight, follow that one rather than load the key a third time.
+                    context.awaitEverythingPlanned();
                     Object current = segment.fresh.get(organization);
                     Flight newer = segment.flights.get(organization);
                     if (current != null) {
