@@ -1,6 +1,7 @@
 package dev.providersettings;
 
 import dev.providersettings.exception.ConfigurationException;
+import dev.providersettings.internal.NamedSecretSource;
 
 import java.nio.file.Path;
 import java.util.Collection;
@@ -91,7 +92,7 @@ public interface SecretSource {
      */
     static SecretSource environment(Map<String, String> environment) {
         Map<String, String> copy = Map.copyOf(Objects.requireNonNull(environment, "environment"));
-        return new SecretSource() {
+        return new NamedSecretSource("environment") {
             @Override
             public Optional<String> lookup(OrganizationId organization, SettingDefinition definition) {
                 for (String name : definition.environmentNames()) {
@@ -102,16 +103,6 @@ public interface SecretSource {
                 }
                 String value = copy.get(definition.key());
                 return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
-            }
-
-            @Override
-            public String name() {
-                return "environment";
-            }
-
-            @Override
-            public String toString() {
-                return "SecretSource[environment]";
             }
         };
     }
@@ -141,7 +132,7 @@ public interface SecretSource {
             }
         }
         String name = list.stream().map(SecretSource::name).collect(Collectors.joining(" + "));
-        return new SecretSource() {
+        return new NamedSecretSource(name) {
             @Override
             public Optional<String> lookup(OrganizationId organization, SettingDefinition definition) {
                 for (SecretSource source : list) {
@@ -151,16 +142,6 @@ public interface SecretSource {
                     }
                 }
                 return Optional.empty();
-            }
-
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String toString() {
-                return "SecretSource[" + name + "]";
             }
         };
     }
@@ -173,7 +154,7 @@ public interface SecretSource {
     static SecretSource firstOf(SecretSource... sources) {
         List<SecretSource> list = List.of(sources);
         String name = "first of [" + list.stream().map(SecretSource::name).collect(Collectors.joining(", ")) + "]";
-        return new SecretSource() {
+        return new NamedSecretSource(name) {
             @Override
             public Optional<String> lookup(OrganizationId organization, SettingDefinition definition) {
                 throw new ConfigurationException("SecretSource.firstOf picks one source per organization for all of "
@@ -195,16 +176,6 @@ public interface SecretSource {
             @Override
             public boolean holds(OrganizationId organization, Collection<SettingDefinition> definitions) {
                 return sourceFor(organization, definitions).isPresent();
-            }
-
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public String toString() {
-                return "SecretSource[" + name + "]";
             }
         };
     }

@@ -26,8 +26,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Seeds a provider's settings for every organization (or a chosen set) from a {@link SecretSource} — the origin
- * plan's {@code maybe_seed_provider_credentials}, without its silent failures:
+ * Seeds a provider's settings for every organization (or a chosen set) from a {@link SecretSource}, with no silent
+ * failure:
  * <ul>
  *   <li>one source per organization: each organization gets all of the provider's settings from the one source that
  *       holds them ({@link SecretSource#sourceFor}; the first member of a {@link SecretSource#firstOf} chain), never

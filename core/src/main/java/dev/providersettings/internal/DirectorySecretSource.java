@@ -18,9 +18,8 @@ import java.util.Optional;
  * The directory sources of {@link SecretSource#directory} and {@link SecretSource#perOrganizationDirectory}: every
  * file-system check in one place, and every doubt (unreadable, unresolvable, not a file) an error. Not API.
  */
-public final class DirectorySecretSource implements SecretSource {
+public final class DirectorySecretSource extends NamedSecretSource {
     private final Path directory;
-    private final String name;
     private final boolean perOrganization;
 
     /**
@@ -29,8 +28,8 @@ public final class DirectorySecretSource implements SecretSource {
      * @param perOrganization whether files live in {@code directory/<organization uuid>/}
      */
     public DirectorySecretSource(Path directory, String name, boolean perOrganization) {
+        super(name);
         this.directory = directory;
-        this.name = name;
         this.perOrganization = perOrganization;
     }
 
@@ -40,7 +39,7 @@ public final class DirectorySecretSource implements SecretSource {
     }
 
     private Optional<Path> directoryOf(OrganizationId organization) {
-        if (!exists(directory, name)) {
+        if (!exists(directory, name())) {
             return Optional.empty();
         }
         // An existing root that is a dangling link or unreadable would make every organization look absent here.
@@ -58,12 +57,12 @@ public final class DirectorySecretSource implements SecretSource {
 
     private void requireSearchableDirectory(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new ConfigurationException("secrets path " + dir + " (" + name + ") is not a directory"
+            throw new ConfigurationException("secrets path " + dir + " (" + name() + ") is not a directory"
                     + (Files.exists(dir) ? "" : " or is a link that cannot be resolved")
                     + ": make it a directory of secret files, or remove it");
         }
         if (!Files.isReadable(dir) || !Files.isExecutable(dir)) {
-            throw new ConfigurationException("secrets directory " + dir + " (" + name + ") cannot be read: "
+            throw new ConfigurationException("secrets directory " + dir + " (" + name() + ") cannot be read: "
                     + "check its permissions (the process needs read and search access)");
         }
     }
@@ -133,15 +132,5 @@ public final class DirectorySecretSource implements SecretSource {
     private static String fileName(SettingDefinition definition) {
         return definition.secretFileName() != null ? definition.secretFileName()
                 : definition.key().toLowerCase(Locale.ROOT);
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
-    public String toString() {
-        return "SecretSource[" + name + "]";
     }
 }

@@ -75,13 +75,10 @@ public final class JsonSyntax {
     }
 
     private void object(int depth) throws SyntaxError {
-        pos++;
-        skipWhitespace();
-        if (peek() == '}') {
-            pos++;
+        if (opensEmpty('}')) {
             return;
         }
-        while (true) {
+        do {
             skipWhitespace();
             if (peek() != '"') {
                 throw error("expected a string key");
@@ -91,40 +88,43 @@ public final class JsonSyntax {
             expect(':');
             skipWhitespace();
             value(depth + 1);
-            skipWhitespace();
-            char c = peek();
-            if (c == ',') {
-                pos++;
-            } else if (c == '}') {
-                pos++;
-                return;
-            } else {
-                throw error("expected ',' or '}'");
-            }
-        }
+        } while (!closesAfterMember('}'));
     }
 
     private void array(int depth) throws SyntaxError {
-        pos++;
-        skipWhitespace();
-        if (peek() == ']') {
-            pos++;
+        if (opensEmpty(']')) {
             return;
         }
-        while (true) {
+        do {
             skipWhitespace();
             value(depth + 1);
-            skipWhitespace();
-            char c = peek();
-            if (c == ',') {
-                pos++;
-            } else if (c == ']') {
-                pos++;
-                return;
-            } else {
-                throw error("expected ',' or ']'");
-            }
+        } while (!closesAfterMember(']'));
+    }
+
+    /** Consumes the opening character; true (and consumes {@code close}) when the object or array is empty. */
+    private boolean opensEmpty(char close) {
+        pos++;
+        skipWhitespace();
+        if (peek() == close) {
+            pos++;
+            return true;
         }
+        return false;
+    }
+
+    /** After a member or element: false after a comma (another follows), true after {@code close}; both consumed. */
+    private boolean closesAfterMember(char close) throws SyntaxError {
+        skipWhitespace();
+        char c = peek();
+        if (c == ',') {
+            pos++;
+            return false;
+        }
+        if (c == close) {
+            pos++;
+            return true;
+        }
+        throw error("expected ',' or '" + close + "'");
     }
 
     private void string() throws SyntaxError {

@@ -69,13 +69,13 @@ public class ProviderSettingsAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean({KeyRing.class, SecretCipher.class})
     public KeyRing providerSettingsKeyRing(ProviderSettingsProperties properties) {
-        ProviderSettingsProperties.KeyRing config = properties.getKeyRing();
+        KeyRingProperties config = properties.getKeyRing();
         config.validate();
         KeyRing ring;
         try {
             if (config.getFile() != null) {
                 ring = KeyRing.fromFile(config.getFile());
-            } else if (ProviderSettingsProperties.hasText(config.getEnvironmentVariable())) {
+            } else if (PropertyChecks.hasText(config.getEnvironmentVariable())) {
                 ring = KeyRing.fromEnvironment(config.getEnvironmentVariable());
             } else {
                 LOG.warn("provider-settings.key-ring.inline is set: keys written in configuration are for tests only;"
@@ -111,7 +111,7 @@ public class ProviderSettingsAutoConfiguration {
     }
 
     /** The store properties as the one options value both the migrations and the store are built with. */
-    static PostgresSchemaOptions schemaOptions(ProviderSettingsProperties.Store store) {
+    static PostgresSchemaOptions schemaOptions(StoreProperties store) {
         return new PostgresSchemaOptions(store.getSchema(), store.getOrganizationsTable(),
                 store.getOrganizationsIdColumn(), store.isCreateOrganizationsTable(), store.isRowLevelSecurity());
     }
@@ -151,10 +151,10 @@ public class ProviderSettingsAutoConfiguration {
                 .dataSource(dataSource)
                 .schemaOptions(schemaOptions(properties.getStore()))
                 .migrate(false);
-        ProviderSettingsProperties.ChangeFeed feed = properties.getChangeFeed();
+        ChangeFeedProperties feed = properties.getChangeFeed();
         if (feed.isEnabled()) {
             builder.changeFeedReconnect(feed.getReconnectInitialDelay(), feed.getReconnectMaxDelay());
-            if (ProviderSettingsProperties.hasText(feed.getUrl())) {
+            if (PropertyChecks.hasText(feed.getUrl())) {
                 builder.changeFeed(feed.getUrl(), feed.getUsername(), feed.getPassword());
             } else {
                 HikariDataSource hikari = hikari(dataSource);
@@ -181,7 +181,7 @@ public class ProviderSettingsAutoConfiguration {
     public ScalewayProviderFactory providerSettingsScalewayFactory(ProviderSettingsProperties properties,
                                                                    ObjectProvider<ScalewayCallListener> listeners) {
         properties.validate();
-        ProviderSettingsProperties.Scaleway config = properties.getScaleway();
+        ScalewayProperties config = properties.getScaleway();
         ScalewayProviderFactory.Builder builder = ScalewayProviderFactory.builder()
                 .allowInsecureEndpoint(config.isAllowInsecureEndpoint())
                 .connectTimeout(config.getConnectTimeout())
@@ -194,7 +194,7 @@ public class ProviderSettingsAutoConfiguration {
         if (!callListeners.isEmpty()) {
             builder.callListener(callListeners.size() == 1 ? callListeners.get(0) : new CompositeCallListener(callListeners));
         }
-        ProviderSettingsProperties.Retry retry = config.getRetry();
+        ScalewayRetryProperties retry = config.getRetry();
         if (retry.isCustomized()) {
             RetryPolicy.Builder policy = RetryPolicy.defaults().toBuilder();
             if (retry.getMaxAttempts() != null) {
@@ -239,7 +239,7 @@ public class ProviderSettingsAutoConfiguration {
     public ProviderManager providerSettingsProviderManager(CredentialStore store, ProviderRegistry registry,
                                                            SecretCipher cipher, ProviderSettingsProperties properties) {
         properties.validate();
-        ProviderSettingsProperties.Cache cache = properties.getCache();
+        CacheProperties cache = properties.getCache();
         ProviderManager.Builder builder = ProviderManager.builder()
                 .store(store)
                 .registry(registry)

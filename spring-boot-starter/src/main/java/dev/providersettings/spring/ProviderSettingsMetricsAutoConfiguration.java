@@ -64,7 +64,7 @@ public class ProviderSettingsMetricsAutoConfiguration {
     @ConditionalOnBean(ScalewayProviderFactory.class)
     public ScalewayCallMetrics providerSettingsScalewayCallMetrics(ProviderSettingsProperties properties) {
         properties.validate();
-        ProviderSettingsProperties.OrganizationTag tag = properties.getMetrics().getOrganizationTag();
+        OrganizationTagProperties tag = properties.getMetrics().getOrganizationTag();
         ScalewayCallMetrics.Builder builder = ScalewayCallMetrics.builder();
         if (tag.isEnabled()) {
             builder.organizationTag(tag.getMaxValues());

@@ -10,13 +10,13 @@ class SchemaOptionsFromPropertiesTest {
 
     @Test
     void defaultPropertiesAreTheDefaultOptions() {
-        assertThat(ProviderSettingsAutoConfiguration.schemaOptions(new ProviderSettingsProperties.Store()))
+        assertThat(ProviderSettingsAutoConfiguration.schemaOptions(new StoreProperties()))
                 .isEqualTo(PostgresSchemaOptions.defaults());
     }
 
     @Test
     void everySchemaPropertyReachesTheOptions() {
-        ProviderSettingsProperties.Store store = new ProviderSettingsProperties.Store();
+        StoreProperties store = new StoreProperties();
         store.setSchema("App");
         store.setOrganizationsTable("Host.Tenants");
         store.setOrganizationsIdColumn("TenantId");

@@ -7,6 +7,7 @@ import dev.providersettings.spi.StoredSetting;
 import dev.providersettings.spi.StoredSettings;
 import dev.providersettings.spi.StoredValue;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -29,11 +30,8 @@ public final class ListCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
 
-    @Option(names = {"-o", "--org"}, paramLabel = "UUID", description = "An organization (repeatable; default all).")
-    List<String> organizations;
-
-    @Option(names = {"-p", "--provider"}, paramLabel = "CODE", description = "A provider (repeatable; default all).")
-    List<String> providers;
+    @Mixin
+    SelectionOptions selection;
 
     @Option(names = {"-k", "--keys"}, description = "One row per stored key instead of one per organization and provider.")
     boolean keys;
@@ -47,8 +45,8 @@ public final class ListCommand implements Callable<Integer> {
         try (Session session = root.session(2)) {
             var store = session.store();
             var registry = session.registry();
-            List<ProviderCode> codes = Selection.providers(providers, registry);
-            List<OrganizationId> orgs = Selection.organizations(organizations, store);
+            List<ProviderCode> codes = selection.providers(registry);
+            List<OrganizationId> orgs = selection.organizations(store);
             Inventory inventory = new Inventory(session.dataSource(), session.schema());
             List<Map<String, Object>> json = new ArrayList<>();
             Output.Table table = keys

@@ -9,6 +9,7 @@ import dev.providersettings.exception.ProviderSettingsException;
 import dev.providersettings.SettingsService;
 import dev.providersettings.spi.StoredSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -34,11 +35,8 @@ public final class ProbeCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
 
-    @Option(names = {"-o", "--org"}, paramLabel = "UUID", description = "An organization (repeatable; default all configured).")
-    List<String> organizations;
-
-    @Option(names = {"-p", "--provider"}, paramLabel = "CODE", description = "A provider (repeatable; default all).")
-    List<String> providers;
+    @Mixin
+    SelectionOptions selection;
 
     @Option(names = "--parallel", paramLabel = "N", defaultValue = "8",
             description = "Probes running at the same time (default ${DEFAULT-VALUE}).")
@@ -57,9 +55,9 @@ public final class ProbeCommand implements Callable<Integer> {
         try (Session session = root.session(Math.min(parallel, 16) + 1)) {
             var store = session.store();
             var registry = session.registry();
-            List<ProviderCode> codes = Selection.providers(providers, registry);
-            boolean named = organizations != null && !organizations.isEmpty();
-            List<OrganizationId> orgs = Selection.organizations(organizations, store);
+            List<ProviderCode> codes = selection.providers(registry);
+            boolean named = selection.namesOrganizations();
+            List<OrganizationId> orgs = selection.organizations(store);
             List<Row> todo = new ArrayList<>();
             for (ProviderCode code : codes) {
                 if (named) {

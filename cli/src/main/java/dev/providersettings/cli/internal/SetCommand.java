@@ -6,6 +6,7 @@ import dev.providersettings.Secret;
 import dev.providersettings.SettingDefinition;
 import dev.providersettings.SettingsUpdate;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -31,11 +32,8 @@ public final class SetCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
 
-    @Option(names = {"-o", "--org"}, required = true, paramLabel = "UUID", description = "The organization.")
-    String organization;
-
-    @Option(names = {"-p", "--provider"}, required = true, paramLabel = "CODE", description = "The provider, e.g. scaleway.")
-    String provider;
+    @Mixin
+    TargetOptions target;
 
     @Parameters(paramLabel = "KEY=VALUE", arity = "0..*", description = "Non-secret settings.")
     List<String> assignments;
@@ -57,10 +55,10 @@ public final class SetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OrganizationId org = OrganizationId.parse(organization);
+        OrganizationId org = target.organization();
         try (Session session = root.session(2)) {
             var registry = session.registry();
-            ProviderCode code = registry.factory(provider).code();
+            ProviderCode code = registry.factory(target.provider).code();
             Map<String, SettingDefinition> definitions = registry.definitions(code);
             SettingsUpdate.Builder update = SettingsUpdate.builder();
             boolean any = false;

@@ -4,6 +4,7 @@ import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderCode;
 import dev.providersettings.SettingsUpdate;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
@@ -20,11 +21,8 @@ public final class UnsetCommand implements Callable<Integer> {
     @ParentCommand
     RootCommand root;
 
-    @Option(names = {"-o", "--org"}, required = true, paramLabel = "UUID", description = "The organization.")
-    String organization;
-
-    @Option(names = {"-p", "--provider"}, required = true, paramLabel = "CODE", description = "The provider.")
-    String provider;
+    @Mixin
+    TargetOptions target;
 
     @Parameters(paramLabel = "KEY", arity = "0..*", description = "The keys to remove.")
     List<String> keys;
@@ -37,14 +35,14 @@ public final class UnsetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        OrganizationId org = OrganizationId.parse(organization);
+        OrganizationId org = target.organization();
         boolean named = keys != null && !keys.isEmpty();
         if (all == named) {
             throw CliException.usage(all ? "give either KEY arguments or --all, not both"
                     : "nothing to remove: name the keys, or pass --all");
         }
         try (Session session = root.session(2)) {
-            ProviderCode code = session.registry().factory(provider).code();
+            ProviderCode code = session.registry().factory(target.provider).code();
             String who = root.actor();
             var service = session.manager().settings();
             Map<String, Long> versions;

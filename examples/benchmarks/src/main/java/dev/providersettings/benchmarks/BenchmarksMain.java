@@ -113,7 +113,7 @@ public final class BenchmarksMain {
     }
 
     /**
-     * The cache on Caffeine (issue 10): warm hits against the bare map with hits counted and a size bound; the miss
+     * The Caffeine-based cache: warm hits against the bare map with hits counted and a size bound; the miss
      * cost of a size bound; a million organizations under Zipf gets, bounded and unbounded, for both a real and a
      * credentials-only client; the "everything" reload of 100,000 cached clients, tight loop and with think time.
      * {@code -Dbench.cache.parts=warm,miss,scale,close,reload} runs some parts only.

@@ -31,7 +31,7 @@ import java.util.stream.Stream;
  * credentials and one without. It seeds their credentials at start-up, deploys for each through the HTTP API, runs
  * the jobs (provision → resize → health check → terminate / watchdog → volume reconciliation), and prints which
  * credentials each Scaleway call used — access key and secret fingerprint, never the secret — and the two clear
- * errors of the origin plan (no organization; organization without credentials). Exits 0 when every step
+ * errors a resolve can end in (no organization; organization without credentials). Exits 0 when every step
  * behaved as expected.
  *
  * <p>The demo registers its own API keys in the fake, so it always uses the fake; {@link OrchestratorMain} is the

@@ -140,7 +140,7 @@ public final class OrchestratorConfig {
 
     /**
      * Whether seeding also reads the environment ({@code SCW_SECRET_KEY}, {@code SCALEWAY_PROJECT_ID}, ...): the same
-     * values for every organization without its own sub-directory, as the origin plan seeded.
+     * values for every organization without its own sub-directory.
      */
     public boolean seedFromEnvironment() {
         return seedFromEnvironment;

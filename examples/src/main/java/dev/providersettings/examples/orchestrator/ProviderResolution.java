@@ -9,8 +9,8 @@ import dev.providersettings.scaleway.ScalewayProvider;
 
 
 /**
- * The outcome of resolving the Scaleway provider of an instance's organization — the origin plan's
- * {@code get_provider(name, organization_id)} with its two clear errors — as a value jobs can act on.
+ * The outcome of resolving the Scaleway provider of an instance's organization ({@code get_provider(name,
+ * organization_id)}, with its two clear errors: no organization, no credentials) as a value jobs can act on.
  *
  * @param provider     the organization's provider, or null on failure
  * @param errorCode    a stable code on failure ({@code missing_organization}, {@code missing_credentials}, ...)

@@ -13,7 +13,7 @@ import dev.providersettings.scaleway.Volume;
 
 
 /**
- * The origin plan's {@code process_create}: claims instances in {@code provisioning}, reads each one's
+ * Provisioning ({@code process_create}): claims instances in {@code provisioning}, reads each one's
  * organization, resolves that organization's Scaleway provider, creates the server with an SBS boot volume, powers
  * it on, finds the boot volume and resizes it to the requested size through the Block Storage API (waiting until
  * the new size is reported), then marks the instance ready.
@@ -39,7 +39,7 @@ final class ProvisioningJob extends InstanceJob {
         processCreate(instance);
     }
 
-    /** Provisions one claimed instance (the origin plan's process_create); never throws. */
+    /** Provisions one claimed instance; never throws. */
     void processCreate(Instance instance) {
         InstanceRepository instances = context.instances();
         ProviderResolution resolution = ProviderResolution.resolve(context, instance);
@@ -72,7 +72,7 @@ final class ProvisioningJob extends InstanceJob {
             }
             if (serverId == null) {
                 // The boot volume starts at the type's smallest size (what the image needs) and is then grown to the
-                // requested size through the Block Storage API, as the origin's flow does.
+                // requested size through the Block Storage API.
                 HostDatabase.Catalog.InstanceType type = catalog.instanceTypes().get(instance.commercialType());
                 long bootBytes = (type == null ? 20 : type.minVolumeSizeGb()) * ScalewayProvider.GB;
                 Server created = scaleway.createServer(zone, CreateServerRequest.builder(instance.name(), instance.commercialType())

@@ -5,7 +5,7 @@ import dev.providersettings.ProviderManager;
 import dev.providersettings.SecretSource;
 import dev.providersettings.SeedReport;
 import dev.providersettings.Seeder;
-import dev.providersettings.spring.ProviderSettingsProperties;
+import dev.providersettings.spring.SeedingProperties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -32,7 +32,7 @@ public final class StartupSeeding implements SmartInitializingSingleton {
     }
 
     private final ProviderManager manager;
-    private final ProviderSettingsProperties.Seeding config;
+    private final SeedingProperties config;
     private final Map<String, String> environment;
     private final ObjectProvider<Listener> listeners;
     private final List<SeedReport> reports = new ArrayList<>();
@@ -43,7 +43,7 @@ public final class StartupSeeding implements SmartInitializingSingleton {
      * @param environment the environment variables (a source when {@code seeding.environment} is true)
      * @param listeners   notified with each report
      */
-    public StartupSeeding(ProviderManager manager, ProviderSettingsProperties.Seeding config,
+    public StartupSeeding(ProviderManager manager, SeedingProperties config,
                           Map<String, String> environment, ObjectProvider<Listener> listeners) {
         this.manager = manager;
         this.config = config;
