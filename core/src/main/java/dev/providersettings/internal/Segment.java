@@ -19,7 +19,7 @@ import java.util.concurrent.RejectedExecutionException;
  *   <li>{@link #fresh} — a plain map from organization to client that the hot path reads. Caffeine's own hit path
  *       reads the clock for expiry on every get; this map answers a hit with one lookup and no clock read. It is
  *       changed <em>only</em> inside Caffeine's atomic operation on the same key (the publishing {@code compute},
- *       the invalidating {@code computeIfPresent}, and the eviction listener, which Caffeine runs while it removes an
+ *       the invalidating {@code compute}, and the eviction listener, which Caffeine runs while it removes an
  *       entry), so a client is in {@code fresh} exactly while its entry is in {@code entries}; it can never hold a
  *       client that eviction already removed and closed.</li>
  *   <li>{@link #stale} — expired entries kept for stale-if-error.</li>
