@@ -10,6 +10,7 @@ import dev.providersettings.Secret;
 import dev.providersettings.SettingDefinition;
 import dev.providersettings.SettingRule;
 import dev.providersettings.scaleway.internal.CredentialProbe;
+import dev.providersettings.scaleway.internal.Poller;
 import dev.providersettings.scaleway.internal.ResizeCoordinator;
 import dev.providersettings.scaleway.internal.Transport;
 import org.slf4j.Logger;
@@ -97,9 +98,10 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
 
     private ScalewayProviderFactory(Builder b) {
         this.baseUrl = b.baseUrl;
-        this.options = new Options(b.pollInterval, b.resizeTimeout, b.blockApiVersion, new ResizeCoordinator());
         this.transport = new Transport(b.httpClient, b.connectTimeout, b.requestTimeout, b.retryPolicy,
                 "provider-settings-scaleway/0.1", b.callListener);
+        this.options = new Options(new Poller(b.retryPolicy, b.pollInterval), b.resizeTimeout, b.blockApiVersion,
+                new ResizeCoordinator());
     }
 
     public static Builder builder() {
@@ -202,7 +204,7 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
     }
 
     /** Per-factory behaviour handed to every client; {@code resizes} is shared so clients of one factory coordinate. */
-    record Options(Duration pollInterval, Duration resizeTimeout, String blockApiVersion, ResizeCoordinator resizes) {
+    record Options(Poller poller, Duration resizeTimeout, String blockApiVersion, ResizeCoordinator resizes) {
     }
 
     /** The API base URL every organization's requests go to. */

@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Shared helpers: settings, a fake clock with a recording sleeper. */
 final class TestSupport {
@@ -20,6 +23,16 @@ final class TestSupport {
     static final UUID PROJECT = ORG;
 
     private TestSupport() {
+    }
+
+    /** For {@code isInstanceOfSatisfying(ScalewayClientException.class, reason(...))}. */
+    static Consumer<ScalewayClientException> reason(ScalewayClientException.Reason reason) {
+        return e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason);
+    }
+
+    /** For {@code isInstanceOfSatisfying(ScalewayServiceException.class, errorType(...))}. */
+    static Consumer<ScalewayServiceException> errorType(ScalewayErrorType type) {
+        return e -> assertThat(e.errorType()).as(e.getMessage()).isEqualTo(type);
     }
 
     static ProviderSettings settings(OrganizationId tenant, String secret, String accessKey, UUID org, UUID project) {
