@@ -27,7 +27,10 @@ public class ScalewayClientException extends ScalewayException {
         INVALID_REQUEST,
         /** A wait ran out of time ({@link ScalewayWaitException}). */
         WAIT_TIMED_OUT,
-        /** A wait saw the resource enter a failure state, such as a volume in {@code error} ({@link ScalewayWaitException}). */
+        /**
+         * A wait saw the resource enter a failure state, such as a volume in {@code error}
+         * ({@link ScalewayWaitException}).
+         */
         WAIT_FAILED_STATE,
         /**
          * The thread was interrupted during a call, a backoff or a wait. Its interrupt flag is set again before the
@@ -75,7 +78,7 @@ public class ScalewayClientException extends ScalewayException {
         return new ScalewayClientException(Reason.UNREADABLE_RESPONSE, message, endpoint, status, requestId, null);
     }
 
-    /** {@code INTERRUPTED}: the thread was interrupted; whoever throws this restores the thread's interrupt flag first. */
+    /** {@code INTERRUPTED}: the thread was interrupted; the thrower sets the thread's interrupt flag again first. */
     public static ScalewayClientException interrupted(String message, String endpoint, InterruptedException cause) {
         return new ScalewayClientException(Reason.INTERRUPTED, message, endpoint, 0, null, cause);
     }

@@ -404,7 +404,8 @@ public final class ScalewayProvider {
 
     /** An Account project. */
     public Project getProject(String projectId) {
-        return read(get("account.getProject", "/account/v3/projects/" + Identifiers.id("project id", projectId)), Project.class);
+        return read(get("account.getProject", "/account/v3/projects/" + Identifiers.id("project id", projectId)),
+                Project.class);
     }
 
     // ---------------------------------------------------------------- plumbing

@@ -1,5 +1,6 @@
 package dev.providersettings.scaleway;
 
+import dev.providersettings.scaleway.ScalewayClientException.Reason;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -108,8 +109,7 @@ class CallListenerTest {
         factory = builder(stub.baseUrl()).build();
         ScalewayProvider p = factory.create(TestSupport.settings());
         assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID)).isInstanceOf(ScalewayNotFoundException.class);
-        assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID)).isInstanceOfSatisfying(
-                ScalewayClientException.class, TestSupport.reason(ScalewayClientException.Reason.UNREADABLE_RESPONSE));
+        assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID)).satisfies(TestSupport.client(Reason.UNREADABLE_RESPONSE));
         assertThat(calls).extracting(ScalewayCall::status, ScalewayCall::attempts, ScalewayCall::throttledAttempts,
                         ScalewayCall::success, ScalewayCall::error)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(404, 2, 1, false, "not_found"),

@@ -1,6 +1,7 @@
 package dev.providersettings.scaleway;
 
 import dev.providersettings.exception.ProviderSettingsException;
+import dev.providersettings.scaleway.ScalewayClientException.Reason;
 import dev.providersettings.scaleway.internal.ErrorMapper;
 import org.junit.jupiter.api.Test;
 
@@ -172,7 +173,7 @@ class ErrorMappingTest {
             int status = Integer.parseInt(c[0]);
             ScalewayException mapped = map(status, c[2], c[1]);
             assertThat(mapped).as(c[1]).isInstanceOfSatisfying(ScalewayClientException.class, e -> {
-                assertThat(e.reason()).isEqualTo(ScalewayClientException.Reason.UNREADABLE_RESPONSE);
+                assertThat(e.reason()).isEqualTo(Reason.UNREADABLE_RESPONSE);
                 assertThat(e.code()).isEqualTo("unreadable_response");
                 assertThat(e.status()).isEqualTo(status);
                 assertThat(e.requestId()).isEqualTo("rid-1");
@@ -203,7 +204,7 @@ class ErrorMappingTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ScalewayAccessDeniedException(ScalewayErrorType.LOCKED, error, ENDPOINT))
                 .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new ScalewayWaitException(ScalewayClientException.Reason.TRANSPORT, "x", null))
+        assertThatThrownBy(() -> new ScalewayWaitException(Reason.TRANSPORT, "x", null))
                 .isInstanceOf(IllegalArgumentException.class);
         // A host can build the exceptions it handles, e.g. to test its own error handling.
         assertThat(new ScalewayNotFoundException(error, ENDPOINT).resourceId()).isEqualTo("v-1");

@@ -1,5 +1,6 @@
 package dev.providersettings.scaleway;
 
+import dev.providersettings.scaleway.ScalewayClientException.Reason;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProbeResult;
 import dev.providersettings.ProviderSettings;
@@ -125,7 +126,7 @@ class FakeEndToEndTest {
         long patches = requests("PATCH", rootVolume);
         assertThat(a.resizeVolume(ZONE, rootVolume, 30_000_000_000L).size()).isEqualTo(30_000_000_000L);
         assertThatThrownBy(() -> a.resizeVolume(ZONE, rootVolume, 25_000_000_000L))
-                .isInstanceOfSatisfying(ScalewayClientException.class, TestSupport.reason(ScalewayClientException.Reason.INVALID_REQUEST)).hasMessageContaining("only grow");
+                .satisfies(TestSupport.client(Reason.INVALID_REQUEST)).hasMessageContaining("only grow");
         assertThat(requests("PATCH", rootVolume)).isEqualTo(patches);
 
         a.serverAction(ZONE, id, ServerAction.TERMINATE);
@@ -198,11 +199,11 @@ class FakeEndToEndTest {
     void resizeRejectsBadSizesBeforeSendingAnything() {
         fake.clearRequests();
         String id = UUID.randomUUID().toString();
-        assertThatThrownBy(() -> a.resizeVolume(ZONE, id, 15_500_000_000L)).isInstanceOfSatisfying(ScalewayClientException.class, TestSupport.reason(ScalewayClientException.Reason.INVALID_REQUEST))
+        assertThatThrownBy(() -> a.resizeVolume(ZONE, id, 15_500_000_000L)).satisfies(TestSupport.client(Reason.INVALID_REQUEST))
                 .hasMessageContaining("whole number of GB").hasMessageContaining("16000000000");
-        assertThatThrownBy(() -> a.resizeVolume(ZONE, id, 11_000_000_000_000L)).isInstanceOfSatisfying(ScalewayClientException.class, TestSupport.reason(ScalewayClientException.Reason.INVALID_REQUEST))
+        assertThatThrownBy(() -> a.resizeVolume(ZONE, id, 11_000_000_000_000L)).satisfies(TestSupport.client(Reason.INVALID_REQUEST))
                 .hasMessageContaining("10 TB");
-        assertThatThrownBy(() -> a.resizeVolume(ZONE, id, 0)).isInstanceOfSatisfying(ScalewayClientException.class, TestSupport.reason(ScalewayClientException.Reason.INVALID_REQUEST));
+        assertThatThrownBy(() -> a.resizeVolume(ZONE, id, 0)).satisfies(TestSupport.client(Reason.INVALID_REQUEST));
         assertThat(fake.requests()).isEmpty();
     }
 
@@ -344,7 +345,7 @@ class FakeEndToEndTest {
         fake.clearRequests();
         fake.faults().serverError(1, 503);
         assertThatThrownBy(() -> a.createVolume(ZONE, CreateVolumeRequest.empty("never-twice", 1_000_000_000L)))
-                .isInstanceOfSatisfying(ScalewayServiceException.class, TestSupport.errorType(ScalewayErrorType.SERVER_ERROR));
+                .satisfies(TestSupport.service(ScalewayErrorType.SERVER_ERROR));
         assertThat(fake.requests()).hasSize(1);
 
         fake.clearRequests();
@@ -353,7 +354,7 @@ class FakeEndToEndTest {
         assertThat(fake.requests()).hasSize(2);
 
         fake.faults().malformedJson(1);
-        assertThatThrownBy(() -> a.getVolume(ZONE, v.id())).isInstanceOfSatisfying(ScalewayClientException.class, TestSupport.reason(ScalewayClientException.Reason.UNREADABLE_RESPONSE))
+        assertThatThrownBy(() -> a.getVolume(ZONE, v.id())).satisfies(TestSupport.client(Reason.UNREADABLE_RESPONSE))
                 .hasMessageContaining("GET /block/v1/zones/fr-par-1/volumes/" + v.id());
 
         try (ScalewayProviderFactory impatient = ScalewayProviderFactory.builder().baseUrl(fake.baseUrl()).allowInsecureEndpoint(true)

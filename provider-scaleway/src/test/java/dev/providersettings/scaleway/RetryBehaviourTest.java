@@ -1,5 +1,6 @@
 package dev.providersettings.scaleway;
 
+import dev.providersettings.scaleway.ScalewayClientException.Reason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,7 +58,7 @@ class RetryBehaviourTest {
         stub = new StubServer(r -> StubServer.Answer.empty(503));
         ScalewayProvider p = provider();
         assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID))
-                .isInstanceOfSatisfying(ScalewayServiceException.class, TestSupport.errorType(ScalewayErrorType.SERVER_ERROR))
+                .satisfies(TestSupport.service(ScalewayErrorType.SERVER_ERROR))
                 .satisfies(e -> assertThat(((ScalewayServiceException) e).requestId()).isEqualTo("req-503"));
         assertThat(stub.received()).hasSize(4);
         assertThat(time.sleeps()).hasSize(3);
@@ -88,7 +89,7 @@ class RetryBehaviourTest {
         stub = new StubServer(r -> StubServer.Answer.empty(503));
         ScalewayProvider p = provider(TestSupport.fakeTimePolicy(time).maxAttempts(10)
                 .totalBudget(Duration.ofMillis(750)).build());
-        assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID)).isInstanceOfSatisfying(ScalewayServiceException.class, TestSupport.errorType(ScalewayErrorType.SERVER_ERROR));
+        assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID)).satisfies(TestSupport.service(ScalewayErrorType.SERVER_ERROR));
         // 100 + 200 + 400 = 700 ms fits in 750; the next 800 ms would not.
         assertThat(stub.received()).hasSize(4);
         assertThat(time.sleeps()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
@@ -99,7 +100,7 @@ class RetryBehaviourTest {
         stub = new StubServer(r -> StubServer.Answer.empty(503));
         ScalewayProvider p = provider();
         CreateServerRequest request = CreateServerRequest.builder("w1", "DEV1-S").image("ubuntu").build();
-        assertThatThrownBy(() -> p.createServer("fr-par-1", request)).isInstanceOfSatisfying(ScalewayServiceException.class, TestSupport.errorType(ScalewayErrorType.SERVER_ERROR));
+        assertThatThrownBy(() -> p.createServer("fr-par-1", request)).satisfies(TestSupport.service(ScalewayErrorType.SERVER_ERROR));
         assertThat(stub.received()).hasSize(1);
 
         AtomicInteger n = new AtomicInteger();
@@ -195,7 +196,7 @@ class RetryBehaviourTest {
         ScalewayProvider p = provider(policy);
         try {
             assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID))
-                    .isInstanceOfSatisfying(ScalewayClientException.class, TestSupport.reason(ScalewayClientException.Reason.INTERRUPTED))
+                    .satisfies(TestSupport.client(Reason.INTERRUPTED))
                     .hasMessageContaining("interrupted while waiting to retry");
             assertThat(Thread.currentThread().isInterrupted()).isTrue();
         } finally {
@@ -224,7 +225,7 @@ class RetryBehaviourTest {
         }
         t.interrupt();
         t.join(10_000);
-        assertThat(thrown.get()).isInstanceOfSatisfying(ScalewayClientException.class, TestSupport.reason(ScalewayClientException.Reason.INTERRUPTED));
+        assertThat(thrown.get()).satisfies(TestSupport.client(Reason.INTERRUPTED));
         assertThat(flag.get()).isTrue();
     }
 
@@ -233,7 +234,7 @@ class RetryBehaviourTest {
         stub = new StubServer(r -> StubServer.Answer.json(200, "{\"id\":\"x\",\"size\":\"not-a-number-SECRETDATA\""));
         ScalewayProvider p = provider();
         assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID))
-                .isInstanceOfSatisfying(ScalewayClientException.class, TestSupport.reason(ScalewayClientException.Reason.UNREADABLE_RESPONSE))
+                .satisfies(TestSupport.client(Reason.UNREADABLE_RESPONSE))
                 .hasMessageContaining("GET /block/v1/zones/fr-par-1/volumes/" + VOLUME_ID)
                 .hasMessageContaining("req-200")
                 .satisfies(e -> {
@@ -244,13 +245,13 @@ class RetryBehaviourTest {
 
         stub.handler(r -> StubServer.Answer.json(200, "{\"id\":\"x\",\"created_at\":\"yesterday-SECRETDATA\"}"));
         assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID))
-                .isInstanceOfSatisfying(ScalewayClientException.class, TestSupport.reason(ScalewayClientException.Reason.UNREADABLE_RESPONSE))
+                .satisfies(TestSupport.client(Reason.UNREADABLE_RESPONSE))
                 .hasMessageContaining("created_at")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("SECRETDATA"));
 
         stub.handler(r -> StubServer.Answer.json(200, "{\"nothing\":1}"));
         assertThatThrownBy(() -> p.getServer("fr-par-1", "22222222-2222-2222-2222-222222222222"))
-                .isInstanceOfSatisfying(ScalewayClientException.class, TestSupport.reason(ScalewayClientException.Reason.UNREADABLE_RESPONSE)).hasMessageContaining("'server'");
+                .satisfies(TestSupport.client(Reason.UNREADABLE_RESPONSE)).hasMessageContaining("'server'");
     }
 
     @Test
@@ -259,8 +260,7 @@ class RetryBehaviourTest {
                 "X-Request-Id", "req-404"), "<html><body>Not Found</body></html>", 0));
         ScalewayProvider p = provider();
         assertThatThrownBy(() -> p.waitForVolumeDeleted("fr-par-1", VOLUME_ID, java.time.Duration.ofMinutes(1)))
-                .isInstanceOfSatisfying(ScalewayClientException.class,
-                        TestSupport.reason(ScalewayClientException.Reason.UNREADABLE_RESPONSE))
+                .satisfies(TestSupport.client(Reason.UNREADABLE_RESPONSE))
                 .hasMessageContaining("404").hasMessageContaining("req-404").hasMessageContaining("baseUrl");
         assertThat(stub.received()).hasSize(1);
     }

@@ -3,6 +3,7 @@ package dev.providersettings.scaleway;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderSettings;
 import dev.providersettings.Secret;
+import org.assertj.core.api.ThrowingConsumer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,14 +25,16 @@ final class TestSupport {
     private TestSupport() {
     }
 
-    /** For {@code isInstanceOfSatisfying(ScalewayClientException.class, reason(...))}. */
-    static Consumer<ScalewayClientException> reason(ScalewayClientException.Reason reason) {
-        return e -> assertThat(e.reason()).as(e.getMessage()).isEqualTo(reason);
+    /** For {@code assertThatThrownBy(...).satisfies(client(reason))}: a client exception with that reason. */
+    static ThrowingConsumer<Throwable> client(ScalewayClientException.Reason reason) {
+        return e -> assertThat(e).isInstanceOfSatisfying(ScalewayClientException.class,
+                c -> assertThat(c.reason()).as(c.getMessage()).isEqualTo(reason));
     }
 
-    /** For {@code isInstanceOfSatisfying(ScalewayServiceException.class, errorType(...))}. */
-    static Consumer<ScalewayServiceException> errorType(ScalewayErrorType type) {
-        return e -> assertThat(e.errorType()).as(e.getMessage()).isEqualTo(type);
+    /** For {@code assertThatThrownBy(...).satisfies(service(type))}: a service exception of that error type. */
+    static ThrowingConsumer<Throwable> service(ScalewayErrorType type) {
+        return e -> assertThat(e).isInstanceOfSatisfying(ScalewayServiceException.class,
+                c -> assertThat(c.errorType()).as(c.getMessage()).isEqualTo(type));
     }
 
     static ProviderSettings settings(OrganizationId tenant, String secret, String accessKey, UUID org, UUID project) {
