@@ -37,8 +37,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Where every organization's secret key is sent is host configuration: {@link Builder#baseUrl(String)} (default
  * {@value ScalewaySettings#DEFAULT_API_URL}), https only unless the host calls
- * {@link Builder#allowInsecureEndpoint(boolean)}. No organization setting can change it: the retired
- * {@link ScalewaySettings#API_URL} is rejected on write and ignored (with one warning) where an old row still holds it.
+ * {@link Builder#allowInsecureEndpoint(boolean)}. No organization setting can change it:
+ * {@link ScalewaySettings#API_URL} is rejected on write and ignored (with one warning) where a stored row holds it.
  *
  * <p>Registered for {@link java.util.ServiceLoader} with its defaults; build one with {@link #builder()} to change
  * the base URL, timeouts, retry policy or HTTP client.
@@ -147,7 +147,7 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
                 .map(v -> uuid(settings, ScalewaySettings.ORGANIZATION_ID, v)).orElse(null);
         String zone = settings.optionalText(ScalewaySettings.DEFAULT_ZONE).orElse(ScalewaySettings.DEFAULT_ZONE_VALUE);
         if (settings.has(ScalewaySettings.API_URL) && retiredUrlWarned.compareAndSet(false, true)) {
-            // Written by a version that still accepted it. Never used: the value is not even read. Once per factory,
+            // Stored before the key was refused on write. Never used: the value is not even read. Once per factory,
             // because it is the same fix for every organization and the cache rebuilds clients often.
             LOG.warn("setting {} stored for organization {} (and maybe others) is ignored: it {}; this factory sends "
                     + "every organization's requests to {}", ScalewaySettings.API_URL, settings.organization(),
