@@ -7,6 +7,7 @@ import dev.providersettings.scaleway.ScalewayWaitException;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -74,24 +75,15 @@ public final class Poller {
      * @throws ScalewayClientException {@code INTERRUPTED} if the thread is interrupted while sleeping
      */
     public void untilGone(String what, Supplier<String> state, Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        long start = policy.nanoClock().getAsLong();
-        long budget = Durations.saturatedNanos(timeout);
-        while (true) {
-            String last;
+        // Empty once the read answers 404: the wait is over.
+        Supplier<Optional<String>> read = () -> {
             try {
-                last = state.get();
+                return Optional.of(Objects.requireNonNullElse(state.get(), "unknown"));
             } catch (ScalewayNotFoundException gone) {
-                return;
+                return Optional.empty();
             }
-            long left = budget - (policy.nanoClock().getAsLong() - start);
-            if (left <= 0) {
-                throw new ScalewayWaitException(ScalewayClientException.Reason.WAIT_TIMED_OUT, "gave up waiting for "
-                        + what + " to be deleted after " + timeout + ": last state '" + last + "'; raise the timeout "
-                        + "or check the resource", last);
-            }
-            sleep(what, left);
-        }
+        };
+        until(what + " to be deleted", read, Optional::isEmpty, last -> last.orElse(null), last -> null, timeout);
     }
 
     private void sleep(String what, long leftNanos) {
