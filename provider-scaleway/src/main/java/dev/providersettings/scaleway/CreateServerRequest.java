@@ -157,12 +157,12 @@ public final class CreateServerRequest {
 
         private Builder(String name, String commercialType) {
             if (name == null || name.isBlank()) {
-                throw new ScalewayRequestException("server name is " + (name == null ? "null" : "blank")
+                throw ScalewayClientException.invalidRequest("server name is " + (name == null ? "null" : "blank")
                         + ": pass a name such as 'gpu-worker-1'");
             }
             if (commercialType == null || commercialType.isBlank()) {
-                throw new ScalewayRequestException("server commercial type is missing: pass a type such as 'DEV1-S' "
-                        + "(list them with listServerTypes)");
+                throw ScalewayClientException.invalidRequest("server commercial type is missing: pass a type such as "
+                        + "'DEV1-S' (list them with listServerTypes)");
             }
             this.name = name;
             this.commercialType = commercialType;
@@ -177,10 +177,11 @@ public final class CreateServerRequest {
         /** Adds the next volume (index {@code "0"} first; index 0 is the root volume). */
         public Builder volume(VolumeTemplate value) {
             if (value == null) {
-                throw new ScalewayRequestException("volume template is null: use VolumeTemplate.newSbs(...) or existing(...)");
+                throw ScalewayClientException.invalidRequest("volume template is null: use VolumeTemplate.newSbs(...) "
+                        + "or existing(...)");
             }
             if (volumes.size() >= 16) {
-                throw new ScalewayRequestException("too many volumes: a server takes at most 16");
+                throw ScalewayClientException.invalidRequest("too many volumes: a server takes at most 16");
             }
             volumes.put(Integer.toString(volumes.size()), value);
             return this;
@@ -206,7 +207,8 @@ public final class CreateServerRequest {
         /** {@code local} or {@code rescue}. */
         public Builder bootType(String value) {
             if (value != null && !value.equals("local") && !value.equals("rescue")) {
-                throw new ScalewayRequestException("boot type '" + value + "' is invalid: use 'local' or 'rescue'");
+                throw ScalewayClientException.invalidRequest("boot type '" + value + "' is invalid: use 'local' or "
+                        + "'rescue'");
             }
             this.bootType = value;
             return this;

@@ -1,5 +1,7 @@
 package dev.providersettings.scaleway;
 
+import dev.providersettings.scaleway.internal.Identifiers;
+
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,14 +23,14 @@ public record CreateVolumeRequest(String name, Long sizeBytes, String snapshotId
 
     public CreateVolumeRequest {
         if (name == null || name.isBlank()) {
-            throw new ScalewayRequestException("volume name is missing: pass a name such as 'data-1'");
+            throw ScalewayClientException.invalidRequest("volume name is missing: pass a name such as 'data-1'");
         }
         if (snapshotId == null && sizeBytes == null) {
-            throw new ScalewayRequestException("volume '" + name + "' has neither a size nor a snapshot: use "
+            throw ScalewayClientException.invalidRequest("volume '" + name + "' has neither a size nor a snapshot: use "
                     + "CreateVolumeRequest.empty(name, sizeBytes) or fromSnapshot(name, snapshotId)");
         }
         if (sizeBytes != null) {
-            ScalewayProvider.checkVolumeSize(sizeBytes);
+            Identifiers.volumeSize(sizeBytes);
         }
         tags = tags == null ? List.of() : List.copyOf(tags);
     }

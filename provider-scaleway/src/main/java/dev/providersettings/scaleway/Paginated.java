@@ -33,7 +33,7 @@ public final class Paginated<T> implements Iterable<T> {
     /** Fetches one page (from 1). */
     public Page<T> page(int number) {
         if (number < 1) {
-            throw new ScalewayRequestException("page number " + number + " is invalid: pages start at 1");
+            throw ScalewayClientException.invalidRequest("page number " + number + " is invalid: pages start at 1");
         }
         return fetch.apply(number);
     }

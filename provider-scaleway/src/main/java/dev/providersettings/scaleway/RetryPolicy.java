@@ -1,5 +1,7 @@
 package dev.providersettings.scaleway;
 
+import dev.providersettings.exception.ConfigurationException;
+
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
@@ -39,8 +41,8 @@ import java.util.function.LongSupplier;
  * call fails at once. No retry starts if its delay would end after {@code totalBudget} counted from the first
  * attempt. The retry state lives in the call (its own thread, counters and clock readings): nothing is shared
  * between calls or organizations, so one organization's throttled calls never hold up another's. Sleeping goes
- * through {@link Sleeper} so tests do not sleep; an interrupted sleep ends the call with
- * {@link ScalewayInterruptedException} and the interrupt flag set.
+ * through {@link Sleeper} so tests do not sleep; an interrupted sleep ends the call with a
+ * {@link ScalewayClientException} ({@code INTERRUPTED}) and the interrupt flag set.
  */
 public final class RetryPolicy {
 
@@ -128,17 +130,22 @@ public final class RetryPolicy {
      * @param idempotent whether repeating the call has the same effect as doing it once
      */
     public boolean isRetryable(ScalewayException failure, boolean idempotent) {
-        if (failure instanceof ScalewayException.RateLimited || failure instanceof ScalewayException.TransientState) {
-            return true;
-        }
         if (failure instanceof ScalewayTransportException transport) {
             return idempotent || !transport.mayHaveReachedServer();
         }
-        if (failure instanceof ScalewayException.ServerError) {
-            int status = failure.status();
-            return idempotent && (status == 500 || status == 502 || status == 503 || status == 504);
+        if (!(failure instanceof ScalewayServiceException service)) {
+            return false;
         }
-        return false;
+        switch (service.errorType()) {
+            case THROTTLED:
+            case TRANSIENT_STATE:
+                return true;
+            case SERVER_ERROR:
+                int status = service.status();
+                return idempotent && (status == 500 || status == 502 || status == 503 || status == 504);
+            default:
+                return false;
+        }
     }
 
     /**
@@ -149,11 +156,13 @@ public final class RetryPolicy {
      * @param failure what went wrong
      */
     public Duration delayBeforeRetry(int retry, ScalewayException failure) {
-        Long retryAfter = failure.error().map(ScalewayError::retryAfter).orElse(null);
+        ScalewayServiceException service = failure instanceof ScalewayServiceException s ? s : null;
+        ScalewayErrorType type = service == null ? null : service.errorType();
+        Long retryAfter = service == null ? null : service.error().retryAfter();
         if (retryAfter != null && retryAfter >= 0) {
             return retryAfter >= MAX_RETRY_AFTER.getSeconds() ? MAX_RETRY_AFTER : Duration.ofSeconds(retryAfter);
         }
-        if (failure instanceof ScalewayException.RateLimited) {
+        if (type == ScalewayErrorType.THROTTLED) {
             Duration cap = exponential(throttledBaseDelay, retry, throttledMaxDelay);
             if (!jitter) {
                 return cap;
@@ -162,7 +171,7 @@ public final class RetryPolicy {
             long half = cap.toNanos() / 2;
             return Duration.ofNanos(cap.toNanos() - half + ThreadLocalRandom.current().nextLong(half + 1));
         }
-        if (failure instanceof ScalewayException.TransientState) {
+        if (type == ScalewayErrorType.TRANSIENT_STATE) {
             // The resource needs time to leave its state: waiting less than the base would only waste an attempt.
             return exponential(transientStateDelay, retry, maxDelay);
         }
@@ -264,7 +273,7 @@ public final class RetryPolicy {
          */
         public Builder maxAttempts(int value) {
             if (value < 1 || value > 100) {
-                throw new ScalewayRequestException("RetryPolicy maxAttempts is " + value + ": use 1 (no retry) to 100");
+                throw new ConfigurationException("RetryPolicy maxAttempts is " + value + ": use 1 (no retry) to 100");
             }
             this.maxAttempts = value;
             return this;
@@ -276,7 +285,7 @@ public final class RetryPolicy {
          */
         public Builder maxThrottledAttempts(int value) {
             if (value < 1) {
-                throw new ScalewayRequestException("RetryPolicy maxThrottledAttempts is " + value
+                throw new ConfigurationException("RetryPolicy maxThrottledAttempts is " + value
                         + ": use 1 (no retry) or more; by default only totalBudget bounds them");
             }
             this.maxThrottledAttempts = value;
@@ -339,11 +348,11 @@ public final class RetryPolicy {
 
         public RetryPolicy build() {
             if (maxDelay.compareTo(baseDelay) < 0) {
-                throw new ScalewayRequestException("RetryPolicy maxDelay " + maxDelay + " is below baseDelay "
+                throw new ConfigurationException("RetryPolicy maxDelay " + maxDelay + " is below baseDelay "
                         + baseDelay + ": raise maxDelay or lower baseDelay");
             }
             if (throttledMaxDelay.compareTo(throttledBaseDelay) < 0) {
-                throw new ScalewayRequestException("RetryPolicy throttledMaxDelay " + throttledMaxDelay
+                throw new ConfigurationException("RetryPolicy throttledMaxDelay " + throttledMaxDelay
                         + " is below throttledBaseDelay " + throttledBaseDelay
                         + ": raise throttledMaxDelay or lower throttledBaseDelay");
             }
@@ -352,10 +361,10 @@ public final class RetryPolicy {
 
         private static Duration positiveOrZero(String name, Duration value) {
             if (value == null || value.isNegative()) {
-                throw new ScalewayRequestException("RetryPolicy " + name + " is " + value + ": use a duration >= 0");
+                throw new ConfigurationException("RetryPolicy " + name + " is " + value + ": use a duration >= 0");
             }
             if (value.compareTo(MAX_DURATION) > 0) {
-                throw new ScalewayRequestException("RetryPolicy " + name + " is " + value + ": use at most "
+                throw new ConfigurationException("RetryPolicy " + name + " is " + value + ": use at most "
                         + MAX_DURATION);
             }
             return value;

@@ -17,11 +17,17 @@ import java.util.Objects;
  * @param throttledAttempts how many attempts were answered 429
  * @param duration          wall time from the first attempt to the end, retries, backoff and reading included
  * @param organization      the organization whose credentials were used
- * @param success           whether the call returned normally (a DELETE answered 404 after a lost answer counts
- *                          as done, with status 404)
+ * @param error             null when the call returned normally (a DELETE answered 404 after a lost answer counts
+ *                          as done, with status 404); otherwise what it failed with, low-cardinality: the
+ *                          exception's {@link ScalewayException#code() code} ({@code not_found}, {@code throttled},
+ *                          {@code transport}, {@code unreadable_response} ...), or {@value #UNEXPECTED_ERROR} for
+ *                          anything that is not a {@link ScalewayException}
  */
 public record ScalewayCall(String operation, String method, int status, int attempts, int throttledAttempts,
-                           Duration duration, OrganizationId organization, boolean success) {
+                           Duration duration, OrganizationId organization, String error) {
+
+    /** The {@code error} of a call that failed with something other than a {@link ScalewayException}. */
+    public static final String UNEXPECTED_ERROR = "unexpected";
 
     /** Checks the components. */
     public ScalewayCall {
@@ -33,5 +39,10 @@ public record ScalewayCall(String operation, String method, int status, int atte
             throw new IllegalArgumentException("attempts " + attempts + " and throttledAttempts " + throttledAttempts
                     + " must satisfy 0 <= throttledAttempts <= attempts");
         }
+    }
+
+    /** Whether the call returned normally ({@code error} is null). */
+    public boolean success() {
+        return error == null;
     }
 }

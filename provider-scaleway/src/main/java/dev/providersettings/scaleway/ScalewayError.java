@@ -1,5 +1,6 @@
 package dev.providersettings.scaleway;
 
+import java.io.Serializable;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,8 @@ public record ScalewayError(
         String currentState,
         String precondition,
         Instant expiredSince,
-        Long retryAfter) {
+        Long retryAfter) implements Serializable {
+    private static final long serialVersionUID = 1L;
 
     public ScalewayError {
         details = details == null ? List.of() : List.copyOf(details);
@@ -61,7 +63,8 @@ public record ScalewayError(
      * @param current      {@code quotas_exceeded}: the current usage
      */
     public record Detail(String argumentName, String reason, String helpMessage, String action, String resource,
-                         Long quota, Long current) {
+                         Long quota, Long current) implements Serializable {
+        private static final long serialVersionUID = 1L;
 
         @Override
         public String toString() {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.type.TypeFactory;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.Secret;
-import dev.providersettings.scaleway.internal.Durations;
+import dev.providersettings.scaleway.internal.Identifiers;
 import dev.providersettings.scaleway.internal.Json;
 import dev.providersettings.scaleway.internal.ResizeCoordinator;
 import dev.providersettings.scaleway.internal.Transport;
@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -29,8 +28,9 @@ import java.util.function.Predicate;
  *
  * <p>Covers the Instance API (servers, actions, server types), Block Storage (volumes with a resize that waits for
  * the new size, snapshots) and IAM (API keys, applications, users, projects). Every method throws a
- * {@link ScalewayException} subtype on failure; transient failures are retried by the factory's
- * {@link RetryPolicy}. {@code toString} shows the project, organization and access key, never the secret key.
+ * {@link ScalewayException} on failure: a {@link ScalewayServiceException} when the API answered with an error, a
+ * {@link ScalewayClientException} when there is no usable answer (an invalid argument is refused before anything is
+ * sent); transient failures are retried by the factory's {@link RetryPolicy}. {@code toString} shows the project, organization and access key, never the secret key.
  */
 public final class ScalewayProvider {
     /** 1 GB as Scaleway counts it. */
@@ -114,9 +114,9 @@ public final class ScalewayProvider {
                 "server", Server.class);
     }
 
-    /** The server, or {@link ScalewayException.NotFound}. */
+    /** The server, or {@link ScalewayNotFoundException}. */
     public Server getServer(String zone, String serverId) {
-        return unwrap(get("instance.getServer", instance(zone) + "/servers/" + id("server id", serverId)), "server",
+        return unwrap(get("instance.getServer", instance(zone) + "/servers/" + Identifiers.id("server id", serverId)), "server",
                 Server.class);
     }
 
@@ -128,7 +128,7 @@ public final class ScalewayProvider {
     /** As {@link #listServers(String, ServerFilter)} with a page size of 1 to 100. */
     public Paginated<Server> listServers(String zone, ServerFilter filter, int pageSize) {
         String path = instance(zone) + "/servers";
-        int size = pageSize(pageSize);
+        int size = Identifiers.pageSize(pageSize);
         ServerFilter f = filter == null ? ServerFilter.all() : filter;
         JavaType listType = TYPES.constructCollectionType(List.class, Server.class);
         return new Paginated<>(page -> {
@@ -157,13 +157,13 @@ public final class ScalewayProvider {
      */
     public Task serverAction(String zone, String serverId, ServerAction action) {
         Objects.requireNonNull(action, "action");
-        String path = instance(zone) + "/servers/" + id("server id", serverId) + "/action";
+        String path = instance(zone) + "/servers/" + Identifiers.id("server id", serverId) + "/action";
         return unwrap(post("instance.serverAction", path, Map.of("action", action.apiName()), false), "task", Task.class);
     }
 
     /** Deletes a stopped server ({@code 204}); its volumes stay. */
     public void deleteServer(String zone, String serverId) {
-        delete("instance.deleteServer", instance(zone) + "/servers/" + id("server id", serverId));
+        delete("instance.deleteServer", instance(zone) + "/servers/" + Identifiers.id("server id", serverId));
     }
 
     /**
@@ -202,14 +202,14 @@ public final class ScalewayProvider {
      * Polls the server until {@code condition} holds, every {@code pollInterval} of the factory, for at most
      * {@code timeout}.
      *
-     * @throws ScalewayWaitException         if the time runs out (with the last state seen)
-     * @throws ScalewayInterruptedException  if the thread is interrupted
-     * @throws ScalewayException.NotFound    if the server disappears
+     * @throws ScalewayWaitException      if the time runs out ({@code WAIT_TIMED_OUT}, with the last state seen)
+     * @throws ScalewayClientException    if the thread is interrupted ({@code INTERRUPTED})
+     * @throws ScalewayNotFoundException  if the server disappears
      */
     public Server waitForServer(String zone, String serverId, Predicate<Server> condition, Duration timeout) {
         Objects.requireNonNull(condition, "condition");
-        return poll("server " + serverId, () -> getServer(zone, serverId), condition, Server::state, s -> null,
-                timeout);
+        return options.poller().until("server " + serverId, () -> getServer(zone, serverId), condition, Server::state,
+                s -> null, timeout);
     }
 
     /** Polls until the server's state equals {@code state} ({@code running}, {@code stopped} ...). */
@@ -220,14 +220,14 @@ public final class ScalewayProvider {
 
     /** Polls until the server is gone (404), e.g. after {@link ServerAction#TERMINATE}. */
     public void waitForServerDeleted(String zone, String serverId, Duration timeout) {
-        waitGone("server " + serverId, () -> getServer(zone, serverId).state(), timeout);
+        options.poller().untilGone("server " + serverId, () -> getServer(zone, serverId).state(), timeout);
     }
 
     // ---------------------------------------------------------------- Block Storage
 
-    /** The volume, or {@link ScalewayException.NotFound}. */
+    /** The volume, or {@link ScalewayNotFoundException}. */
     public Volume getVolume(String zone, String volumeId) {
-        return read(get("block.getVolume", block(zone) + "/volumes/" + id("volume id", volumeId)), Volume.class);
+        return read(get("block.getVolume", block(zone) + "/volumes/" + Identifiers.id("volume id", volumeId)), Volume.class);
     }
 
     /** Volumes matching the filter, fetched lazily ({@code page_size} 100, total from {@code total_count}). */
@@ -278,15 +278,16 @@ public final class ScalewayProvider {
      * shrink). If the first call was interrupted or timed out, a waiting call carries on with its own resize.
      * {@code timeout} bounds the whole call, waiting for another call included.
      *
-     * @throws ScalewayRequestException if the size shrinks, is not whole GB or exceeds 10 TB (nothing is sent)
-     * @throws ScalewayWaitException    if the volume is or goes to {@code error}, {@code locked} or {@code deleted}
-     *                                  ({@code FAILED_STATE}), or the timeout passes ({@code TIMED_OUT})
+     * @throws ScalewayClientException if the size shrinks, is not whole GB or exceeds 10 TB ({@code INVALID_REQUEST},
+     *                                 nothing is sent)
+     * @throws ScalewayWaitException   if the volume is or goes to {@code error}, {@code locked} or {@code deleted}
+     *                                 ({@code WAIT_FAILED_STATE}), or the timeout passes ({@code WAIT_TIMED_OUT})
      */
     public Volume resizeVolume(String zone, String volumeId, long newSizeBytes, Duration timeout) {
-        checkVolumeSize(newSizeBytes);
+        Identifiers.volumeSize(newSizeBytes);
         Objects.requireNonNull(timeout, "timeout");
-        String z = zone(zone);
-        String id = id("volume id", volumeId);
+        String z = Identifiers.zone(zone, defaultZone);
+        String id = Identifiers.id("volume id", volumeId);
         return options.resizes().run(new ResizeCoordinator.Key(tenant, z, id), newSizeBytes, timeout,
                 () -> resizeNow(z, id, newSizeBytes, timeout));
     }
@@ -296,10 +297,10 @@ public final class ScalewayProvider {
         Volume current = getVolume(zone, volumeId);
         String unusable = resizeFailure(current, volumeId, newSizeBytes, "cannot be resized");
         if (unusable != null) {
-            throw new ScalewayWaitException(ScalewayWaitException.Reason.FAILED_STATE, unusable, current.status(), null);
+            throw new ScalewayWaitException(ScalewayClientException.Reason.WAIT_FAILED_STATE, unusable, current.status());
         }
         if (newSizeBytes < current.size()) {
-            throw new ScalewayRequestException("cannot resize volume " + volumeId + " from " + current.size()
+            throw ScalewayClientException.invalidRequest("cannot resize volume " + volumeId + " from " + current.size()
                     + " to " + newSizeBytes + " bytes: Block Storage volumes only grow; create a smaller volume and copy "
                     + "the data instead");
         }
@@ -312,7 +313,7 @@ public final class ScalewayProvider {
             read(call("block.updateVolume", "PATCH", path, Map.of(), Map.of("size", newSizeBytes), true), Volume.class);
         }
         // Equal size but not settled (a resize already in flight): only wait for it.
-        return poll("volume " + volumeId, () -> getVolume(zone, volumeId),
+        return options.poller().until("volume " + volumeId, () -> getVolume(zone, volumeId),
                 v -> v.size() == newSizeBytes && v.isTerminal(), Volume::status,
                 v -> resizeFailure(v, volumeId, newSizeBytes, "went to that status while resizing"), timeout);
     }
@@ -329,52 +330,53 @@ public final class ScalewayProvider {
 
     /** Deletes a volume ({@code 204}); not while {@code in_use}. */
     public void deleteVolume(String zone, String volumeId) {
-        delete("block.deleteVolume", block(zone) + "/volumes/" + id("volume id", volumeId));
+        delete("block.deleteVolume", block(zone) + "/volumes/" + Identifiers.id("volume id", volumeId));
     }
 
     /** Polls until the volume is gone (404). */
     public void waitForVolumeDeleted(String zone, String volumeId, Duration timeout) {
-        waitGone("volume " + volumeId, () -> getVolume(zone, volumeId).status(), timeout);
+        options.poller().untilGone("volume " + volumeId, () -> getVolume(zone, volumeId).status(), timeout);
     }
 
     /** Polls the volume until {@code condition} holds. */
     public Volume waitForVolume(String zone, String volumeId, Predicate<Volume> condition, Duration timeout) {
-        return poll("volume " + volumeId, () -> getVolume(zone, volumeId), condition, Volume::status,
+        return options.poller().until("volume " + volumeId, () -> getVolume(zone, volumeId), condition, Volume::status,
                 v -> "error".equals(v.status()) ? "volume " + volumeId + " is in status 'error'" : null, timeout);
     }
 
     /** Snapshots a volume (in the configured project). Not retried after an ambiguous failure. */
     public Snapshot createSnapshot(String zone, String volumeId, String name, List<String> tags) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("volume_id", id("volume id", volumeId));
+        body.put("volume_id", Identifiers.id("volume id", volumeId));
         body.put("name", name);
         body.put("project_id", projectId.toString());
         body.put("tags", tags == null ? List.of() : tags);
         return read(post("block.createSnapshot", block(zone) + "/snapshots", body, false), Snapshot.class);
     }
 
-    /** The snapshot, or {@link ScalewayException.NotFound}. */
+    /** The snapshot, or {@link ScalewayNotFoundException}. */
     public Snapshot getSnapshot(String zone, String snapshotId) {
-        return read(get("block.getSnapshot", block(zone) + "/snapshots/" + id("snapshot id", snapshotId)),
+        return read(get("block.getSnapshot", block(zone) + "/snapshots/" + Identifiers.id("snapshot id", snapshotId)),
                 Snapshot.class);
     }
 
     /** Snapshots, lazily, optionally of one volume ({@code volumeId} null = all readable). */
     public Paginated<Snapshot> listSnapshots(String zone, String volumeId) {
         Map<String, Object> query = new LinkedHashMap<>();
-        query.put("volume_id", volumeId == null ? null : id("volume id", volumeId));
+        query.put("volume_id", volumeId == null ? null : Identifiers.id("volume id", volumeId));
         return blockList("block.listSnapshots", block(zone) + "/snapshots", "snapshots", query, Snapshot.class,
                 MAX_PAGE_SIZE);
     }
 
     /** Deletes a snapshot ({@code 204}). */
     public void deleteSnapshot(String zone, String snapshotId) {
-        delete("block.deleteSnapshot", block(zone) + "/snapshots/" + id("snapshot id", snapshotId));
+        delete("block.deleteSnapshot", block(zone) + "/snapshots/" + Identifiers.id("snapshot id", snapshotId));
     }
 
     /** Polls the snapshot until {@code condition} holds. */
     public Snapshot waitForSnapshot(String zone, String snapshotId, Predicate<Snapshot> condition, Duration timeout) {
-        return poll("snapshot " + snapshotId, () -> getSnapshot(zone, snapshotId), condition, Snapshot::status,
+        return options.poller().until("snapshot " + snapshotId, () -> getSnapshot(zone, snapshotId), condition,
+                Snapshot::status,
                 s -> "error".equals(s.status()) ? "snapshot " + snapshotId + " is in status 'error'" : null, timeout);
     }
 
@@ -383,7 +385,7 @@ public final class ScalewayProvider {
     /** The API key {@code accessKey} ({@code SCW...}); needs IAM read rights. */
     public ApiKey getApiKey(String accessKey) {
         if (accessKey == null || !accessKey.matches(ScalewaySettings.ACCESS_KEY_REGEX)) {
-            throw new ScalewayRequestException("access key is " + (accessKey == null ? "missing" : "malformed")
+            throw ScalewayClientException.invalidRequest("access key is " + (accessKey == null ? "missing" : "malformed")
                     + ": expected 'SCW' followed by 17 upper-case letters or digits");
         }
         return read(get("iam.getApiKey", "/iam/v1alpha1/api-keys/" + accessKey), ApiKey.class);
@@ -391,98 +393,26 @@ public final class ScalewayProvider {
 
     /** An IAM application. */
     public Application getApplication(String applicationId) {
-        return read(get("iam.getApplication", "/iam/v1alpha1/applications/" + id("application id", applicationId)),
+        return read(get("iam.getApplication", "/iam/v1alpha1/applications/" + Identifiers.id("application id", applicationId)),
                 Application.class);
     }
 
     /** An IAM user. */
     public User getUser(String userId) {
-        return read(get("iam.getUser", "/iam/v1alpha1/users/" + id("user id", userId)), User.class);
+        return read(get("iam.getUser", "/iam/v1alpha1/users/" + Identifiers.id("user id", userId)), User.class);
     }
 
     /** An Account project. */
     public Project getProject(String projectId) {
-        return read(get("account.getProject", "/account/v3/projects/" + id("project id", projectId)), Project.class);
+        return read(get("account.getProject", "/account/v3/projects/" + Identifiers.id("project id", projectId)),
+                Project.class);
     }
 
     // ---------------------------------------------------------------- plumbing
 
-    /** Checks a volume size: whole GB, 1 GB to 10 TB. */
-    static void checkVolumeSize(long bytes) {
-        if (bytes < GB || bytes > MAX_VOLUME_BYTES) {
-            throw new ScalewayRequestException("volume size " + bytes + " bytes is out of range: Block Storage "
-                    + "volumes are 1 GB (" + GB + ") to 10 TB (" + MAX_VOLUME_BYTES + " bytes)");
-        }
-        if (bytes % GB != 0) {
-            throw new ScalewayRequestException("volume size " + bytes + " bytes is not a whole number of GB: use a "
-                    + "multiple of " + GB + " (1 GB = 10^9 bytes), e.g. " + ((bytes / GB) + 1) * GB);
-        }
-    }
-
-    private interface Fetch<T> {
-        T get();
-    }
-
-    private <T> T poll(String what, Fetch<T> fetch, Predicate<T> done, Function<T, String> state,
-                       Function<T, String> failure, Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        RetryPolicy policy = transport.retryPolicy();
-        long start = policy.nanoClock().getAsLong();
-        long budget = Durations.saturatedNanos(timeout);
-        String lastState = null;
-        while (true) {
-            T value = fetch.get();
-            lastState = state.apply(value);
-            // Failure first: a volume in error with the new size has not been resized successfully.
-            String failed = failure.apply(value);
-            if (failed != null) {
-                throw new ScalewayWaitException(ScalewayWaitException.Reason.FAILED_STATE, failed, lastState, null);
-            }
-            if (done.test(value)) {
-                return value;
-            }
-            long left = budget - (policy.nanoClock().getAsLong() - start);
-            if (left <= 0) {
-                throw new ScalewayWaitException(ScalewayWaitException.Reason.TIMED_OUT, "gave up waiting for " + what
-                        + " after " + timeout + ": last state '" + lastState + "'; raise the timeout or check the "
-                        + "resource", lastState, null);
-            }
-            sleep(what, Duration.ofNanos(Math.min(left, options.pollInterval().toNanos())));
-        }
-    }
-
-    private void waitGone(String what, Fetch<String> state, Duration timeout) {
-        RetryPolicy policy = transport.retryPolicy();
-        long start = policy.nanoClock().getAsLong();
-        long budget = Durations.saturatedNanos(timeout);
-        String last = null;
-        while (true) {
-            try {
-                last = state.get();
-            } catch (ScalewayException.NotFound gone) {
-                return;
-            }
-            long left = budget - (policy.nanoClock().getAsLong() - start);
-            if (left <= 0) {
-                throw new ScalewayWaitException(ScalewayWaitException.Reason.TIMED_OUT, "gave up waiting for " + what
-                        + " to be deleted after " + timeout + ": last state '" + last + "'", last, null);
-            }
-            sleep(what, Duration.ofNanos(Math.min(left, options.pollInterval().toNanos())));
-        }
-    }
-
-    private void sleep(String what, Duration duration) {
-        try {
-            transport.retryPolicy().sleeper().sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ScalewayInterruptedException("interrupted while waiting for " + what, null, e);
-        }
-    }
-
     private <T> Paginated<T> blockList(String operation, String path, String field, Map<String, Object> filters,
                                        Class<T> type, int pageSize) {
-        int size = pageSize(pageSize);
+        int size = Identifiers.pageSize(pageSize);
         JavaType listType = TYPES.constructCollectionType(List.class, type);
         return new Paginated<>(page -> {
             Map<String, Object> query = new LinkedHashMap<>();
@@ -499,13 +429,6 @@ public final class ScalewayProvider {
                 return new Page<>(page, items, total);
             });
         }, size);
-    }
-
-    private static int pageSize(int pageSize) {
-        if (pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
-            throw new ScalewayRequestException("page size " + pageSize + " is invalid: use 1 to " + MAX_PAGE_SIZE);
-        }
-        return pageSize;
     }
 
     private Transport.Call get(String operation, String path) {
@@ -534,74 +457,18 @@ public final class ScalewayProvider {
             JsonNode root = transport.readTree(call, response);
             JsonNode inner = root.get(field);
             if (inner == null || !inner.isObject()) {
-                throw new ScalewayResponseException("Scaleway API answered " + response.status() + " to "
-                        + call.endpoint() + " without the expected '" + field + "' object (request id "
-                        + response.requestId() + ")", call.endpoint(), response.status(), response.requestId(), null);
+                throw Transport.unexpected(call, response, "no '" + field + "' object");
             }
             return transport.convert(call, response, inner, TYPES.constructType(type));
         });
     }
 
     private String instance(String zone) {
-        return "/instance/v1/zones/" + zone(zone);
+        return "/instance/v1/zones/" + Identifiers.zone(zone, defaultZone);
     }
 
     private String block(String zone) {
-        return "/block/" + options.blockApiVersion() + "/zones/" + zone(zone);
-    }
-
-    private String zone(String zone) {
-        String z = zone == null ? defaultZone : zone;
-        if (!isZone(z)) {
-            throw new ScalewayRequestException("zone '" + abbreviate(z) + "' is malformed: use a zone such as "
-                    + "fr-par-1 (known: " + ScalewaySettings.ZONES + ")");
-        }
-        return z;
-    }
-
-    private static String id(String what, String value) {
-        if (value == null || !isId(value)) {
-            throw new ScalewayRequestException(what + " '" + (value == null ? "null" : abbreviate(value))
-                    + "' is malformed: expected an id such as a UUID (letters, digits, '-', '_', '.')");
-        }
-        return value;
-    }
-
-    /** {@code [a-z]{2}-[a-z]{3}-[0-9]{1,2}}, checked without a regex matcher on every call. */
-    static boolean isZone(String z) {
-        int n = z.length();
-        if (n < 8 || n > 9 || z.charAt(2) != '-' || z.charAt(6) != '-') {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = z.charAt(i);
-            boolean ok = i < 2 || (i > 2 && i < 6) ? c >= 'a' && c <= 'z' : i == 2 || i == 6 || (c >= '0' && c <= '9');
-            if (!ok) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** {@code [A-Za-z0-9][A-Za-z0-9._-]{0,127}}, checked without a regex matcher on every call. */
-    static boolean isId(String value) {
-        int n = value.length();
-        if (n < 1 || n > 128) {
-            return false;
-        }
-        for (int i = 0; i < n; i++) {
-            char c = value.charAt(i);
-            boolean alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-            if (!alnum && (i == 0 || (c != '.' && c != '_' && c != '-'))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static String abbreviate(String text) {
-        String printable = text.replaceAll("\\p{Cntrl}", "?");
-        return printable.length() <= 40 ? printable : printable.substring(0, 40) + "...";
+        return "/block/" + options.blockApiVersion() + "/zones/" + Identifiers.zone(zone, defaultZone);
     }
 
     @Override

@@ -10,6 +10,7 @@ import dev.providersettings.Secret;
 import dev.providersettings.SettingDefinition;
 import dev.providersettings.SettingRule;
 import dev.providersettings.scaleway.internal.CredentialProbe;
+import dev.providersettings.scaleway.internal.Poller;
 import dev.providersettings.scaleway.internal.ResizeCoordinator;
 import dev.providersettings.scaleway.internal.Transport;
 import org.slf4j.Logger;
@@ -36,8 +37,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Where every organization's secret key is sent is host configuration: {@link Builder#baseUrl(String)} (default
  * {@value ScalewaySettings#DEFAULT_API_URL}), https only unless the host calls
- * {@link Builder#allowInsecureEndpoint(boolean)}. No organization setting can change it: the retired
- * {@link ScalewaySettings#API_URL} is rejected on write and ignored (with one warning) where an old row still holds it.
+ * {@link Builder#allowInsecureEndpoint(boolean)}. No organization setting can change it:
+ * {@link ScalewaySettings#API_URL} is rejected on write and ignored (with one warning) where a stored row holds it.
  *
  * <p>Registered for {@link java.util.ServiceLoader} with its defaults; build one with {@link #builder()} to change
  * the base URL, timeouts, retry policy or HTTP client.
@@ -97,9 +98,10 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
 
     private ScalewayProviderFactory(Builder b) {
         this.baseUrl = b.baseUrl;
-        this.options = new Options(b.pollInterval, b.resizeTimeout, b.blockApiVersion, new ResizeCoordinator());
         this.transport = new Transport(b.httpClient, b.connectTimeout, b.requestTimeout, b.retryPolicy,
                 "provider-settings-scaleway/0.1", b.callListener);
+        this.options = new Options(new Poller(b.retryPolicy, b.pollInterval), b.resizeTimeout, b.blockApiVersion,
+                new ResizeCoordinator());
     }
 
     public static Builder builder() {
@@ -145,7 +147,7 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
                 .map(v -> uuid(settings, ScalewaySettings.ORGANIZATION_ID, v)).orElse(null);
         String zone = settings.optionalText(ScalewaySettings.DEFAULT_ZONE).orElse(ScalewaySettings.DEFAULT_ZONE_VALUE);
         if (settings.has(ScalewaySettings.API_URL) && retiredUrlWarned.compareAndSet(false, true)) {
-            // Written by a version that still accepted it. Never used: the value is not even read. Once per factory,
+            // Stored before the key was refused on write. Never used: the value is not even read. Once per factory,
             // because it is the same fix for every organization and the cache rebuilds clients often.
             LOG.warn("setting {} stored for organization {} (and maybe others) is ignored: it {}; this factory sends "
                     + "every organization's requests to {}", ScalewaySettings.API_URL, settings.organization(),
@@ -202,7 +204,7 @@ public final class ScalewayProviderFactory implements ProviderFactory<ScalewayPr
     }
 
     /** Per-factory behaviour handed to every client; {@code resizes} is shared so clients of one factory coordinate. */
-    record Options(Duration pollInterval, Duration resizeTimeout, String blockApiVersion, ResizeCoordinator resizes) {
+    record Options(Poller poller, Duration resizeTimeout, String blockApiVersion, ResizeCoordinator resizes) {
     }
 
     /** The API base URL every organization's requests go to. */

@@ -19,11 +19,11 @@ public final class ScalewaySettings {
     /** The zone used when a call does not name one (default {@value #DEFAULT_ZONE_VALUE}). */
     public static final String DEFAULT_ZONE = "SCALEWAY_DEFAULT_ZONE";
     /**
-     * Retired: the API base URL used to be a per-organization setting, which let anyone allowed to write settings
-     * send the organization's secret key to a host of their choice. The endpoint is now host configuration,
-     * {@code ScalewayProviderFactory.builder().baseUrl(...)}. Writing this key is rejected with
-     * {@link dev.providersettings.exception.InvalidSettingException}; a value stored by an older version is ignored, with one
-     * warning per factory naming the key. Remove it with {@code SettingsUpdate.builder().remove(API_URL)}.
+     * Not a setting: where requests go is host configuration, {@code ScalewayProviderFactory.builder().baseUrl(...)},
+     * because whoever may write an organization's settings must not choose where its secret key is sent. Writing this
+     * key is rejected with {@link dev.providersettings.exception.InvalidSettingException} naming that fix; a stored
+     * value is ignored, with one warning per factory naming the key. Remove stored values with
+     * {@code SettingsUpdate.builder().remove(API_URL)}.
      *
      * @deprecated configure {@code ScalewayProviderFactory.Builder#baseUrl(String)} instead
      */

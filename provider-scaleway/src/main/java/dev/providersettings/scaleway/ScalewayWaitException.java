@@ -1,31 +1,31 @@
 package dev.providersettings.scaleway;
 
 /**
- * Waiting for a resource to reach a state ended without success: the wait timed out ({@link #timedOut()}), the
- * resource entered a failure state such as a volume in {@code error}. {@link #lastState()} is the last state
- * observed. An interrupted wait throws {@link ScalewayInterruptedException} instead.
+ * Waiting for a resource to reach a state ended without success: the wait timed out ({@code WAIT_TIMED_OUT},
+ * {@link #timedOut()}) or the resource entered a failure state such as a volume in {@code error}
+ * ({@code WAIT_FAILED_STATE}). {@link #lastState()} is the last state observed. An interrupted wait is a
+ * {@link ScalewayClientException} with reason {@code INTERRUPTED} instead.
  */
-public class ScalewayWaitException extends ScalewayException {
+public class ScalewayWaitException extends ScalewayClientException {
     private static final long serialVersionUID = 1L;
 
-    /** Why the wait ended. */
-    public enum Reason {
-        /** The time bound passed. */
-        TIMED_OUT,
-        /** The resource entered a failure state. */
-        FAILED_STATE
-    }
-
-    private final Reason reason;
     private final String lastState;
 
-    public ScalewayWaitException(Reason reason, String message, String lastState, Throwable cause) {
-        super(message, null, cause);
-        this.reason = reason;
+    /**
+     * @param reason    {@code WAIT_TIMED_OUT} or {@code WAIT_FAILED_STATE}
+     * @param message   what the wait was for, what was seen, and what to do
+     * @param lastState the last observed state or status, or null if none was observed
+     * @throws IllegalArgumentException for any other reason
+     */
+    public ScalewayWaitException(Reason reason, String message, String lastState) {
+        super(checked(reason), message, null, 0, null, null);
         this.lastState = lastState;
     }
 
-    public Reason reason() {
+    private static Reason checked(Reason reason) {
+        if (reason != Reason.WAIT_TIMED_OUT && reason != Reason.WAIT_FAILED_STATE) {
+            throw new IllegalArgumentException("a wait ends with WAIT_TIMED_OUT or WAIT_FAILED_STATE, not " + reason);
+        }
         return reason;
     }
 
@@ -34,7 +34,8 @@ public class ScalewayWaitException extends ScalewayException {
         return lastState;
     }
 
+    /** Whether the wait ran out of time (rather than seeing a failure state). */
     public boolean timedOut() {
-        return reason == Reason.TIMED_OUT;
+        return reason() == Reason.WAIT_TIMED_OUT;
     }
 }

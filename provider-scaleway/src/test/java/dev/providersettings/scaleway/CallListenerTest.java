@@ -1,5 +1,6 @@
 package dev.providersettings.scaleway;
 
+import dev.providersettings.scaleway.ScalewayClientException.Reason;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -59,7 +60,7 @@ class CallListenerTest {
                 TestSupport.ORG, TestSupport.PROJECT));
         p.getVolume("fr-par-1", VOLUME_ID);
         assertThat(calls).containsExactly(new ScalewayCall("block.getVolume", "GET", 200, 1, 0, Duration.ZERO, tenant,
-                true));
+                null));
     }
 
     @Test
@@ -94,6 +95,7 @@ class CallListenerTest {
             assertThat(c.attempts()).isEqualTo(4);
             assertThat(c.throttledAttempts()).isZero();
             assertThat(c.success()).isFalse();
+            assertThat(c.error()).isEqualTo("transport");
         });
         factory.close();
         calls.clear();
@@ -106,12 +108,12 @@ class CallListenerTest {
         });
         factory = builder(stub.baseUrl()).build();
         ScalewayProvider p = factory.create(TestSupport.settings());
-        assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID)).isInstanceOf(ScalewayException.NotFound.class);
-        assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID)).isInstanceOf(ScalewayResponseException.class);
+        assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID)).isInstanceOf(ScalewayNotFoundException.class);
+        assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID)).satisfies(TestSupport.client(Reason.UNREADABLE_RESPONSE));
         assertThat(calls).extracting(ScalewayCall::status, ScalewayCall::attempts, ScalewayCall::throttledAttempts,
-                        ScalewayCall::success)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(404, 2, 1, false),
-                        org.assertj.core.groups.Tuple.tuple(200, 1, 0, false));   // 2xx that does not parse
+                        ScalewayCall::success, ScalewayCall::error)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(404, 2, 1, false, "not_found"),
+                        org.assertj.core.groups.Tuple.tuple(200, 1, 0, false, "unreadable_response"));   // 2xx that does not parse
     }
 
     @Test

@@ -112,10 +112,10 @@ class CassetteParsingTest {
     @Test
     void everyRecordedErrorMapsToItsTypedException() {
         Map<String, Class<?>> expected = Map.of(
-                "not_found", ScalewayException.NotFound.class,
-                "invalid_arguments", ScalewayException.InvalidArguments.class,
-                "denied_authentication", ScalewayException.DeniedAuthentication.class,
-                "permissions_denied", ScalewayException.PermissionsDenied.class);
+                "not_found", ScalewayNotFoundException.class,
+                "invalid_arguments", ScalewayServiceException.class,
+                "denied_authentication", ScalewayAccessDeniedException.class,
+                "permissions_denied", ScalewayAccessDeniedException.class);
         int errors = 0;
         int rateLimited = 0;
         for (Cassette.Interaction it : Cassette.all()) {
@@ -123,21 +123,29 @@ class CassetteParsingTest {
                 continue;
             }
             errors++;
-            ScalewayError error = ErrorMapper.parse(it.status(), it.header("X-Request-Id"), it.header("Content-Type"),
-                    it.header("Retry-After"), it.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            ScalewayException e = ErrorMapper.toException(error, it.method() + " " + it.path());
+            ScalewayException mapped = ErrorMapper.toException(it.method() + " " + it.path(), it.status(),
+                    it.header("X-Request-Id"), it.header("Content-Type"), it.header("Retry-After"),
+                    it.body().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(mapped).as(it.toString()).isInstanceOf(ScalewayServiceException.class);
+            ScalewayServiceException e = (ScalewayServiceException) mapped;
             assertThat(e.status()).isEqualTo(it.status());
             assertThat(e.requestId()).as(it.toString()).isNotBlank().isEqualTo(it.header("X-Request-Id"));
-            assertThat(e.getMessage()).contains(Integer.toString(it.status())).contains(it.header("X-Request-Id"));
+            assertThat(e.apiMessage()).as(it.toString()).isNotBlank();
+            assertThat(e.getMessage()).contains(Integer.toString(it.status())).contains(it.header("X-Request-Id"))
+                    .contains("To fix: ");
             if (it.status() == 429) {
                 rateLimited++;
-                assertThat(e).isInstanceOf(ScalewayException.RateLimited.class);
+                assertThat(e).isInstanceOf(ScalewayThrottledException.class);
+                assertThat(e.errorType()).isEqualTo(ScalewayErrorType.THROTTLED);
+                assertThat(e.isThrottling()).isTrue();
                 assertThat(e.isRetryable()).isTrue();
-                assertThat(error.retryAfter()).isNull();
+                assertThat(e.error().retryAfter()).isNull();
                 continue;
             }
-            assertThat(e).as(it.toString()).isInstanceOf(expected.get(e.type()));
+            assertThat(e.getClass()).as(it.toString()).isEqualTo(expected.get(e.type()));
+            assertThat(e.errorType().code()).as(it.toString()).isEqualTo(e.type());
             assertThat(e.isRetryable()).isFalse();
+            assertThat(e.isThrottling()).isFalse();
             switch (e.type()) {
                 case "not_found" -> {
                     assertThat(e.resource()).isIn("volume", "instance_server", "instance_volume", "instance_ip");
@@ -153,14 +161,18 @@ class CassetteParsingTest {
                     assertThat(e.getMessage()).contains("argument=reverse");
                 }
                 case "denied_authentication" -> {
-                    ScalewayException.DeniedAuthentication d = (ScalewayException.DeniedAuthentication) e;
-                    assertThat(d.method()).isEqualTo("api_key");
-                    assertThat(d.reason()).isEqualTo("not_found");
+                    ScalewayAccessDeniedException d = (ScalewayAccessDeniedException) e;
+                    assertThat(d.isAuthenticationFailure()).isTrue();
+                    assertThat(d.authenticationMethod()).isEqualTo("api_key");
+                    assertThat(d.authenticationReason()).isEqualTo("not_found");
                 }
-                case "permissions_denied" -> assertThat(e.details()).singleElement().satisfies(d -> {
-                    assertThat(d.action()).isEqualTo("read");
-                    assertThat(d.resource()).isEqualTo("api_key");
-                });
+                case "permissions_denied" -> {
+                    assertThat(((ScalewayAccessDeniedException) e).isAuthenticationFailure()).isFalse();
+                    assertThat(e.details()).singleElement().satisfies(d -> {
+                        assertThat(d.action()).isEqualTo("read");
+                        assertThat(d.resource()).isEqualTo("api_key");
+                    });
+                }
                 default -> throw new AssertionError("unexpected type " + e.type());
             }
         }

@@ -1,5 +1,6 @@
 package dev.providersettings.scaleway;
 
+import dev.providersettings.scaleway.ScalewayClientException.Reason;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProbeResult;
 import dev.providersettings.ProviderSettings;
@@ -125,13 +126,13 @@ class FakeEndToEndTest {
         long patches = requests("PATCH", rootVolume);
         assertThat(a.resizeVolume(ZONE, rootVolume, 30_000_000_000L).size()).isEqualTo(30_000_000_000L);
         assertThatThrownBy(() -> a.resizeVolume(ZONE, rootVolume, 25_000_000_000L))
-                .isInstanceOf(ScalewayRequestException.class).hasMessageContaining("only grow");
+                .satisfies(TestSupport.client(Reason.INVALID_REQUEST)).hasMessageContaining("only grow");
         assertThat(requests("PATCH", rootVolume)).isEqualTo(patches);
 
         a.serverAction(ZONE, id, ServerAction.TERMINATE);
         a.waitForServerDeleted(ZONE, id, WAIT);
-        assertThatThrownBy(() -> a.getServer(ZONE, id)).isInstanceOf(ScalewayException.NotFound.class)
-                .satisfies(e -> assertThat(((ScalewayException) e).resourceId()).isEqualTo(id));
+        assertThatThrownBy(() -> a.getServer(ZONE, id)).isInstanceOf(ScalewayNotFoundException.class)
+                .satisfies(e -> assertThat(((ScalewayServiceException) e).resourceId()).isEqualTo(id));
         // terminate only detaches SBS volumes
         Volume detached = a.waitForVolume(ZONE, rootVolume, v -> "available".equals(v.status()), WAIT);
         assertThat(detached.size()).isEqualTo(30_000_000_000L);
@@ -155,7 +156,7 @@ class FakeEndToEndTest {
         }
         a.waitForServerState(ZONE, s.id(), "stopped", WAIT);
         a.deleteServer(ZONE, s.id());
-        assertThatThrownBy(() -> a.getServer(ZONE, s.id())).isInstanceOf(ScalewayException.NotFound.class);
+        assertThatThrownBy(() -> a.getServer(ZONE, s.id())).isInstanceOf(ScalewayNotFoundException.class);
         String volume = s.rootVolume().id();
         a.waitForVolume(ZONE, volume, v -> "available".equals(v.status()), WAIT);
         a.deleteVolume(ZONE, volume);
@@ -187,22 +188,22 @@ class FakeEndToEndTest {
 
         a.deleteSnapshot(ZONE, snap.id());
         String snapId = snap.id();
-        assertThatThrownBy(() -> a.getSnapshot(ZONE, snapId)).isInstanceOf(ScalewayException.NotFound.class);
+        assertThatThrownBy(() -> a.getSnapshot(ZONE, snapId)).isInstanceOf(ScalewayNotFoundException.class);
         a.deleteVolume(ZONE, restored.id());
         a.deleteVolume(ZONE, volumeId);
-        assertThatThrownBy(() -> a.getVolume(ZONE, volumeId)).isInstanceOf(ScalewayException.NotFound.class)
-                .satisfies(e -> assertThat(((ScalewayException) e).resource()).isEqualTo("volume"));
+        assertThatThrownBy(() -> a.getVolume(ZONE, volumeId)).isInstanceOf(ScalewayNotFoundException.class)
+                .satisfies(e -> assertThat(((ScalewayServiceException) e).resource()).isEqualTo("volume"));
     }
 
     @Test
     void resizeRejectsBadSizesBeforeSendingAnything() {
         fake.clearRequests();
         String id = UUID.randomUUID().toString();
-        assertThatThrownBy(() -> a.resizeVolume(ZONE, id, 15_500_000_000L)).isInstanceOf(ScalewayRequestException.class)
+        assertThatThrownBy(() -> a.resizeVolume(ZONE, id, 15_500_000_000L)).satisfies(TestSupport.client(Reason.INVALID_REQUEST))
                 .hasMessageContaining("whole number of GB").hasMessageContaining("16000000000");
-        assertThatThrownBy(() -> a.resizeVolume(ZONE, id, 11_000_000_000_000L)).isInstanceOf(ScalewayRequestException.class)
+        assertThatThrownBy(() -> a.resizeVolume(ZONE, id, 11_000_000_000_000L)).satisfies(TestSupport.client(Reason.INVALID_REQUEST))
                 .hasMessageContaining("10 TB");
-        assertThatThrownBy(() -> a.resizeVolume(ZONE, id, 0)).isInstanceOf(ScalewayRequestException.class);
+        assertThatThrownBy(() -> a.resizeVolume(ZONE, id, 0)).satisfies(TestSupport.client(Reason.INVALID_REQUEST));
         assertThat(fake.requests()).isEmpty();
     }
 
@@ -265,9 +266,9 @@ class FakeEndToEndTest {
     @Test
     void organizationsAreIsolatedAndEachRequestCarriesItsOwnToken() throws Exception {
         Volume mine = a.createVolume(ZONE, CreateVolumeRequest.empty("a-private", 1_000_000_000L));
-        assertThatThrownBy(() -> b.getVolume(ZONE, mine.id())).isInstanceOf(ScalewayException.NotFound.class);
+        assertThatThrownBy(() -> b.getVolume(ZONE, mine.id())).isInstanceOf(ScalewayNotFoundException.class);
         assertThatThrownBy(() -> b.createVolume(ZONE, CreateVolumeRequest.empty("x", 1_000_000_000L).withProject(ORG_A)))
-                .isInstanceOf(ScalewayException.PermissionsDenied.class);
+                .isInstanceOf(ScalewayAccessDeniedException.class);
 
         fake.clearRequests();
         ExecutorService pool = Executors.newFixedThreadPool(6);
@@ -337,14 +338,14 @@ class FakeEndToEndTest {
 
         fake.clearRequests();
         fake.faults().rateLimit(10);
-        assertThatThrownBy(() -> a.getVolume(ZONE, v.id())).isInstanceOf(ScalewayException.RateLimited.class);
+        assertThatThrownBy(() -> a.getVolume(ZONE, v.id())).isInstanceOf(ScalewayThrottledException.class);
         assertThat(fake.requests()).hasSize(4);
         fake.faults().clear();
 
         fake.clearRequests();
         fake.faults().serverError(1, 503);
         assertThatThrownBy(() -> a.createVolume(ZONE, CreateVolumeRequest.empty("never-twice", 1_000_000_000L)))
-                .isInstanceOf(ScalewayException.ServerError.class);
+                .satisfies(TestSupport.service(ScalewayErrorType.SERVER_ERROR));
         assertThat(fake.requests()).hasSize(1);
 
         fake.clearRequests();
@@ -353,7 +354,7 @@ class FakeEndToEndTest {
         assertThat(fake.requests()).hasSize(2);
 
         fake.faults().malformedJson(1);
-        assertThatThrownBy(() -> a.getVolume(ZONE, v.id())).isInstanceOf(ScalewayResponseException.class)
+        assertThatThrownBy(() -> a.getVolume(ZONE, v.id())).satisfies(TestSupport.client(Reason.UNREADABLE_RESPONSE))
                 .hasMessageContaining("GET /block/v1/zones/fr-par-1/volumes/" + v.id());
 
         try (ScalewayProviderFactory impatient = ScalewayProviderFactory.builder().baseUrl(fake.baseUrl()).allowInsecureEndpoint(true)

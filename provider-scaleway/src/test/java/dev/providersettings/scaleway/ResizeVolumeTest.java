@@ -1,5 +1,6 @@
 package dev.providersettings.scaleway;
 
+import dev.providersettings.scaleway.ScalewayClientException.Reason;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderSettings;
 import dev.providersettings.Secret;
@@ -53,7 +54,7 @@ class ResizeVolumeTest {
                     .hasMessageContaining("'" + failed + "'")
                     .satisfies(e -> {
                         ScalewayWaitException w = (ScalewayWaitException) e;
-                        assertThat(w.reason()).isEqualTo(ScalewayWaitException.Reason.FAILED_STATE);
+                        assertThat(w.reason()).isEqualTo(Reason.WAIT_FAILED_STATE);
                         assertThat(w.lastState()).isEqualTo(failed);
                     });
             assertThat(stub.received()).filteredOn(r -> r.method().equals("PATCH")).hasSize(1);
@@ -70,7 +71,7 @@ class ResizeVolumeTest {
             assertThatThrownBy(() -> p.resizeVolume(ZONE, VOLUME_ID, 30 * GB))
                     .isInstanceOf(ScalewayWaitException.class)
                     .satisfies(e -> assertThat(((ScalewayWaitException) e).reason())
-                            .isEqualTo(ScalewayWaitException.Reason.FAILED_STATE));
+                            .isEqualTo(Reason.WAIT_FAILED_STATE));
             assertThat(stub.received()).noneMatch(r -> r.method().equals("PATCH"));
         }
     }
@@ -172,7 +173,8 @@ class ResizeVolumeTest {
 
             assertThat(first.get(20, TimeUnit.SECONDS).size()).isEqualTo(30 * GB);
             assertThat(larger.get(20, TimeUnit.SECONDS).size()).isEqualTo(40 * GB);
-            assertThatThrownBy(() -> smaller.get(20, TimeUnit.SECONDS)).hasCauseInstanceOf(ScalewayRequestException.class)
+            assertThatThrownBy(() -> smaller.get(20, TimeUnit.SECONDS)).cause()
+                    .satisfies(TestSupport.client(Reason.INVALID_REQUEST))
                     .hasMessageContaining("only grow");
             // One PATCH per size, the second only once the first had settled: the fake answers a PATCH of an
             // updating volume with 409 transient_state, which would have shown up as a repeated PATCH.
@@ -206,7 +208,7 @@ class ResizeVolumeTest {
             // Same volume id, same size, same factory, other organization: its own call, answered 404 at once.
             long start = System.nanoTime();
             assertThatThrownBy(() -> stranger.resizeVolume(ZONE, id, 30 * GB))
-                    .isInstanceOf(ScalewayException.NotFound.class);
+                    .isInstanceOf(ScalewayNotFoundException.class);
             assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(350);
             assertThat(resize.isDone()).isFalse();
             assertThat(resize.get(20, TimeUnit.SECONDS).size()).isEqualTo(30 * GB);
@@ -248,7 +250,7 @@ class ResizeVolumeTest {
             assertThatThrownBy(() -> p.resizeVolume(ZONE, VOLUME_ID, 30 * GB, Duration.ofMillis(50)))
                     .isInstanceOf(ScalewayWaitException.class).hasMessageContaining("another call")
                     .satisfies(e -> assertThat(((ScalewayWaitException) e).reason())
-                            .isEqualTo(ScalewayWaitException.Reason.TIMED_OUT));
+                            .isEqualTo(Reason.WAIT_TIMED_OUT));
             Future<Volume> follower = pool.submit(() -> p.resizeVolume(ZONE, VOLUME_ID, 30 * GB));
             Thread.sleep(100);   // let the follower reach the wait; it sends nothing either way
             release.countDown();

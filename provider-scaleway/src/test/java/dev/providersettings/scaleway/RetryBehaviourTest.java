@@ -1,5 +1,6 @@
 package dev.providersettings.scaleway;
 
+import dev.providersettings.scaleway.ScalewayClientException.Reason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -57,8 +58,8 @@ class RetryBehaviourTest {
         stub = new StubServer(r -> StubServer.Answer.empty(503));
         ScalewayProvider p = provider();
         assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID))
-                .isInstanceOf(ScalewayException.ServerError.class)
-                .satisfies(e -> assertThat(((ScalewayException) e).requestId()).isEqualTo("req-503"));
+                .satisfies(TestSupport.service(ScalewayErrorType.SERVER_ERROR))
+                .satisfies(e -> assertThat(((ScalewayServiceException) e).requestId()).isEqualTo("req-503"));
         assertThat(stub.received()).hasSize(4);
         assertThat(time.sleeps()).hasSize(3);
     }
@@ -68,8 +69,8 @@ class RetryBehaviourTest {
         stub = new StubServer(r -> StubServer.Answer.rateLimited());
         ScalewayProvider p = provider(TestSupport.fakeTimePolicy(time).maxThrottledAttempts(6).build());
         assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID))
-                .isInstanceOf(ScalewayException.RateLimited.class)
-                .satisfies(e -> assertThat(((ScalewayException) e).requestId()).isEqualTo("req-429"));
+                .isInstanceOf(ScalewayThrottledException.class)
+                .satisfies(e -> assertThat(((ScalewayServiceException) e).requestId()).isEqualTo("req-429"));
         assertThat(stub.received()).hasSize(6);
 
         // 5 x 429 then 3 x 503 then success: 429s do not count against maxAttempts (4).
@@ -88,7 +89,7 @@ class RetryBehaviourTest {
         stub = new StubServer(r -> StubServer.Answer.empty(503));
         ScalewayProvider p = provider(TestSupport.fakeTimePolicy(time).maxAttempts(10)
                 .totalBudget(Duration.ofMillis(750)).build());
-        assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID)).isInstanceOf(ScalewayException.ServerError.class);
+        assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID)).satisfies(TestSupport.service(ScalewayErrorType.SERVER_ERROR));
         // 100 + 200 + 400 = 700 ms fits in 750; the next 800 ms would not.
         assertThat(stub.received()).hasSize(4);
         assertThat(time.sleeps()).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
@@ -99,7 +100,7 @@ class RetryBehaviourTest {
         stub = new StubServer(r -> StubServer.Answer.empty(503));
         ScalewayProvider p = provider();
         CreateServerRequest request = CreateServerRequest.builder("w1", "DEV1-S").image("ubuntu").build();
-        assertThatThrownBy(() -> p.createServer("fr-par-1", request)).isInstanceOf(ScalewayException.ServerError.class);
+        assertThatThrownBy(() -> p.createServer("fr-par-1", request)).satisfies(TestSupport.service(ScalewayErrorType.SERVER_ERROR));
         assertThat(stub.received()).hasSize(1);
 
         AtomicInteger n = new AtomicInteger();
@@ -170,7 +171,7 @@ class RetryBehaviourTest {
         p.deleteVolume("fr-par-1", VOLUME_ID);
         assertThat(stub.received()).hasSize(2).allSatisfy(r -> assertThat(r.method()).isEqualTo("DELETE"));
         // Without an ambiguous earlier attempt, a 404 is a 404.
-        assertThatThrownBy(() -> p.deleteVolume("fr-par-1", VOLUME_ID)).isInstanceOf(ScalewayException.NotFound.class);
+        assertThatThrownBy(() -> p.deleteVolume("fr-par-1", VOLUME_ID)).isInstanceOf(ScalewayNotFoundException.class);
     }
 
     @Test
@@ -195,7 +196,7 @@ class RetryBehaviourTest {
         ScalewayProvider p = provider(policy);
         try {
             assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID))
-                    .isInstanceOf(ScalewayInterruptedException.class)
+                    .satisfies(TestSupport.client(Reason.INTERRUPTED))
                     .hasMessageContaining("interrupted while waiting to retry");
             assertThat(Thread.currentThread().isInterrupted()).isTrue();
         } finally {
@@ -224,7 +225,7 @@ class RetryBehaviourTest {
         }
         t.interrupt();
         t.join(10_000);
-        assertThat(thrown.get()).isInstanceOf(ScalewayInterruptedException.class);
+        assertThat(thrown.get()).satisfies(TestSupport.client(Reason.INTERRUPTED));
         assertThat(flag.get()).isTrue();
     }
 
@@ -233,7 +234,7 @@ class RetryBehaviourTest {
         stub = new StubServer(r -> StubServer.Answer.json(200, "{\"id\":\"x\",\"size\":\"not-a-number-SECRETDATA\""));
         ScalewayProvider p = provider();
         assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID))
-                .isInstanceOf(ScalewayResponseException.class)
+                .satisfies(TestSupport.client(Reason.UNREADABLE_RESPONSE))
                 .hasMessageContaining("GET /block/v1/zones/fr-par-1/volumes/" + VOLUME_ID)
                 .hasMessageContaining("req-200")
                 .satisfies(e -> {
@@ -244,12 +245,23 @@ class RetryBehaviourTest {
 
         stub.handler(r -> StubServer.Answer.json(200, "{\"id\":\"x\",\"created_at\":\"yesterday-SECRETDATA\"}"));
         assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID))
-                .isInstanceOf(ScalewayResponseException.class)
+                .satisfies(TestSupport.client(Reason.UNREADABLE_RESPONSE))
                 .hasMessageContaining("created_at")
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("SECRETDATA"));
 
         stub.handler(r -> StubServer.Answer.json(200, "{\"nothing\":1}"));
         assertThatThrownBy(() -> p.getServer("fr-par-1", "22222222-2222-2222-2222-222222222222"))
-                .isInstanceOf(ScalewayResponseException.class).hasMessageContaining("'server'");
+                .satisfies(TestSupport.client(Reason.UNREADABLE_RESPONSE)).hasMessageContaining("'server'");
+    }
+
+    @Test
+    void aNotFoundPageThatIsNotAnApiErrorIsNeverTakenForADeletedResource() {
+        stub = new StubServer(r -> new StubServer.Answer(404, java.util.Map.of("Content-Type", "text/html",
+                "X-Request-Id", "req-404"), "<html><body>Not Found</body></html>", 0));
+        ScalewayProvider p = provider();
+        assertThatThrownBy(() -> p.waitForVolumeDeleted("fr-par-1", VOLUME_ID, java.time.Duration.ofMinutes(1)))
+                .satisfies(TestSupport.client(Reason.UNREADABLE_RESPONSE))
+                .hasMessageContaining("404").hasMessageContaining("req-404").hasMessageContaining("baseUrl");
+        assertThat(stub.received()).hasSize(1);
     }
 }

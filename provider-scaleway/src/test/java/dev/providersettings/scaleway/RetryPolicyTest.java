@@ -1,5 +1,6 @@
 package dev.providersettings.scaleway;
 
+import dev.providersettings.exception.ConfigurationException;
 import dev.providersettings.scaleway.internal.ErrorMapper;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class RetryPolicyTest {
             .maxDelay(Duration.ofSeconds(1)).transientStateDelay(Duration.ofMillis(300)).jitter(false).build();
 
     private static ScalewayException error(int status, String body) {
-        return ErrorMapper.toException(ErrorMapper.parse(status, "r", null, null, body.getBytes()), "GET /x");
+        return ErrorMapper.toException("GET /x", status, "r", null, null, body.getBytes());
     }
 
     @Test
@@ -101,10 +102,10 @@ class RetryPolicyTest {
 
     @Test
     void retryAfterIsHonoured() {
-        ScalewayException limited = ErrorMapper.toException(ErrorMapper.parse(429, "r", null, "3", new byte[0]), "GET /x");
+        ScalewayException limited = ErrorMapper.toException("GET /x", 429, "r", null, "3", new byte[0]);
         assertThat(policy.delayBeforeRetry(1, limited)).isEqualTo(Duration.ofSeconds(3));
         for (String huge : new String[] {"1000000000000000", "9223372036854775807", "Fri, 31 Dec 9999 23:59:59 GMT"}) {
-            ScalewayException e = ErrorMapper.toException(ErrorMapper.parse(429, "r", null, huge, new byte[0]), "GET /x");
+            ScalewayException e = ErrorMapper.toException("GET /x", 429, "r", null, huge, new byte[0]);
             Duration d = policy.delayBeforeRetry(1, e);
             assertThat(d).as(huge).isEqualTo(RetryPolicy.MAX_RETRY_AFTER);
             assertThat(d.toNanos()).isPositive();   // no overflow
@@ -113,20 +114,20 @@ class RetryPolicyTest {
 
     @Test
     void invalidValuesAreRejectedWithTypedExceptions() {
-        assertThatThrownBy(() -> RetryPolicy.builder().maxAttempts(0)).isInstanceOf(ScalewayRequestException.class)
+        assertThatThrownBy(() -> RetryPolicy.builder().maxAttempts(0)).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("maxAttempts");
         assertThatThrownBy(() -> RetryPolicy.builder().baseDelay(Duration.ofSeconds(-1)))
-                .isInstanceOf(ScalewayRequestException.class);
+                .isInstanceOf(ConfigurationException.class);
         assertThatThrownBy(() -> RetryPolicy.builder().baseDelay(Duration.ofSeconds(10)).maxDelay(Duration.ofSeconds(1)).build())
-                .isInstanceOf(ScalewayRequestException.class).hasMessageContaining("maxDelay");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("maxDelay");
         assertThat(RetryPolicy.defaults().maxAttempts()).isEqualTo(4);
         assertThat(RetryPolicy.none().maxAttempts()).isEqualTo(1);
         assertThat(RetryPolicy.none().maxThrottledAttempts()).isEqualTo(1);
-        assertThatThrownBy(() -> RetryPolicy.builder().maxThrottledAttempts(0)).isInstanceOf(ScalewayRequestException.class)
+        assertThatThrownBy(() -> RetryPolicy.builder().maxThrottledAttempts(0)).isInstanceOf(ConfigurationException.class)
                 .hasMessageContaining("maxThrottledAttempts");
         assertThatThrownBy(() -> RetryPolicy.builder().throttledBaseDelay(Duration.ofSeconds(20)).build())
-                .isInstanceOf(ScalewayRequestException.class).hasMessageContaining("throttledMaxDelay");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("throttledMaxDelay");
         assertThatThrownBy(() -> RetryPolicy.builder().totalBudget(Duration.ofSeconds(Long.MAX_VALUE)))
-                .isInstanceOf(ScalewayRequestException.class).hasMessageContaining("totalBudget");
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("totalBudget");
     }
 }

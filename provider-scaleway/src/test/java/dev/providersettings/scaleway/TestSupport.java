@@ -3,6 +3,7 @@ package dev.providersettings.scaleway;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderSettings;
 import dev.providersettings.Secret;
+import org.assertj.core.api.ThrowingConsumer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,6 +13,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /** Shared helpers: settings, a fake clock with a recording sleeper. */
 final class TestSupport {
     static final String SECRET = "5f3c1a7e-9b2d-4c8e-a1f0-7d6e5c4b3a21";
@@ -20,6 +23,18 @@ final class TestSupport {
     static final UUID PROJECT = ORG;
 
     private TestSupport() {
+    }
+
+    /** For {@code assertThatThrownBy(...).satisfies(client(reason))}: a client exception with that reason. */
+    static ThrowingConsumer<Throwable> client(ScalewayClientException.Reason reason) {
+        return e -> assertThat(e).isInstanceOfSatisfying(ScalewayClientException.class,
+                c -> assertThat(c.reason()).as(c.getMessage()).isEqualTo(reason));
+    }
+
+    /** For {@code assertThatThrownBy(...).satisfies(service(type))}: a service exception of that error type. */
+    static ThrowingConsumer<Throwable> service(ScalewayErrorType type) {
+        return e -> assertThat(e).isInstanceOfSatisfying(ScalewayServiceException.class,
+                c -> assertThat(c.errorType()).as(c.getMessage()).isEqualTo(type));
     }
 
     static ProviderSettings settings(OrganizationId tenant, String secret, String accessKey, UUID org, UUID project) {

@@ -120,7 +120,7 @@ class ThrottlingTest {
     void sustainedThrottlingEndsWithinTheBudget() {
         stub = new StubServer(r -> StubServer.Answer.rateLimited());
         ScalewayProvider p = provider(defaultsOnFakeTime());
-        assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID)).isInstanceOf(ScalewayException.RateLimited.class);
+        assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID)).isInstanceOf(ScalewayThrottledException.class);
         assertThat(stub.received().size()).isGreaterThan(9);
         assertThat(slept()).isLessThanOrEqualTo(RetryPolicy.defaults().totalBudget());
     }
@@ -131,7 +131,7 @@ class ThrottlingTest {
             stub = new StubServer(r -> StubServer.Answer.rateLimited().header("Retry-After", retryAfter));
             ScalewayProvider p = provider(defaultsOnFakeTime());
             assertThatThrownBy(() -> p.getVolume("fr-par-1", VOLUME_ID)).as(retryAfter)
-                    .isInstanceOf(ScalewayException.RateLimited.class);
+                    .isInstanceOf(ScalewayThrottledException.class);
             // A wait beyond the whole budget is not started at all.
             assertThat(stub.received()).hasSize(1);
             assertThat(time.sleeps()).isEmpty();

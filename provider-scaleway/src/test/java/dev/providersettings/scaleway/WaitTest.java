@@ -1,5 +1,6 @@
 package dev.providersettings.scaleway;
 
+import dev.providersettings.scaleway.ScalewayClientException.Reason;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -38,7 +39,7 @@ class WaitTest {
                     .hasMessageContaining("status 'error'")
                     .satisfies(e -> {
                         ScalewayWaitException w = (ScalewayWaitException) e;
-                        assertThat(w.reason()).isEqualTo(ScalewayWaitException.Reason.FAILED_STATE);
+                        assertThat(w.reason()).isEqualTo(Reason.WAIT_FAILED_STATE);
                         assertThat(w.lastState()).isEqualTo("error");
                     });
             assertThat(stub.received()).hasSize(3);
@@ -90,7 +91,7 @@ class WaitTest {
             ScalewayProvider p = f.create(TestSupport.settings());
             try {
                 assertThatThrownBy(() -> p.waitForServerState("fr-par-1", "s", "running", Duration.ofMinutes(1)))
-                        .isInstanceOf(ScalewayInterruptedException.class).hasMessageContaining("server s");
+                        .satisfies(TestSupport.client(Reason.INTERRUPTED)).hasMessageContaining("server s");
                 assertThat(Thread.currentThread().isInterrupted()).isTrue();
             } finally {
                 Thread.interrupted();
@@ -104,13 +105,13 @@ class WaitTest {
         try (StubServer stub = new StubServer(r -> StubServer.Answer.json(200, "{}"));
              ScalewayProviderFactory f = TestSupport.factory(stub, RetryPolicy.none())) {
             ScalewayProvider p = f.create(TestSupport.settings());
-            assertThatThrownBy(() -> p.getVolume("../../iam", ID)).isInstanceOf(ScalewayRequestException.class)
+            assertThatThrownBy(() -> p.getVolume("../../iam", ID)).satisfies(TestSupport.client(Reason.INVALID_REQUEST))
                     .hasMessageContaining("zone");
-            assertThatThrownBy(() -> p.getServer("fr-par-1", "../x")).isInstanceOf(ScalewayRequestException.class)
+            assertThatThrownBy(() -> p.getServer("fr-par-1", "../x")).satisfies(TestSupport.client(Reason.INVALID_REQUEST))
                     .hasMessageContaining("server id");
-            assertThatThrownBy(() -> p.getApiKey("scw-lower")).isInstanceOf(ScalewayRequestException.class);
+            assertThatThrownBy(() -> p.getApiKey("scw-lower")).satisfies(TestSupport.client(Reason.INVALID_REQUEST));
             assertThatThrownBy(() -> p.listVolumes("fr-par-1", VolumeFilter.all(), 101))
-                    .isInstanceOf(ScalewayRequestException.class).hasMessageContaining("page size");
+                    .satisfies(TestSupport.client(Reason.INVALID_REQUEST)).hasMessageContaining("page size");
             assertThat(stub.received()).isEmpty();
         }
     }

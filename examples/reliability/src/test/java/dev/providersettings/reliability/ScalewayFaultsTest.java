@@ -7,10 +7,13 @@ import dev.providersettings.ProviderRegistry;
 import dev.providersettings.exception.ProviderSettingsException;
 import dev.providersettings.scaleway.CreateVolumeRequest;
 import dev.providersettings.scaleway.RetryPolicy;
+import dev.providersettings.scaleway.ScalewayClientException;
+import dev.providersettings.scaleway.ScalewayErrorType;
 import dev.providersettings.scaleway.ScalewayException;
 import dev.providersettings.scaleway.ScalewayProvider;
 import dev.providersettings.scaleway.ScalewayProviderFactory;
-import dev.providersettings.scaleway.ScalewayResponseException;
+import dev.providersettings.scaleway.ScalewayServiceException;
+import dev.providersettings.scaleway.ScalewayThrottledException;
 import dev.providersettings.scaleway.ScalewayTransportException;
 import dev.providersettings.scaleway.Volume;
 import dev.providersettings.scaleway.VolumeFilter;
@@ -149,7 +152,7 @@ class ScalewayFaultsTest {
                     .put("calls", CALLS.get())
                     .put("served", SERVED.get())
                     .put("typed_errors", TYPED.values().stream().mapToLong(AtomicLong::get).sum())
-                    .put("typed_by_class", new java.util.TreeMap<>(TYPED).toString().replace(" ", ""))
+                    .put("typed_by_code", new java.util.TreeMap<>(TYPED).toString().replace(" ", ""))
                     .put("untyped_errors", UNTYPED.get())
                     .put("recovery_max_ms", String.format(java.util.Locale.ROOT, "%.1f", MAX_RECOVERY_MICROS.get() / 1000.0))
                     .put("fake_requests", requests.size())
@@ -178,7 +181,9 @@ class ScalewayFaultsTest {
             for (Tenant t : TENANTS) {
                 assertThat(e.getMessage()).doesNotContain(t.credentials().secretKey());
             }
-            TYPED.computeIfAbsent(e.getClass().getSimpleName(), k -> new AtomicLong()).incrementAndGet();
+            // By code (not_found, throttled, transport ...): one exception class stands for several kinds of failure.
+            String kind = e instanceof ScalewayException s ? s.code() : e.getClass().getSimpleName();
+            TYPED.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
             return e;
         } catch (RuntimeException e) {
             Evidence.exception(e);
@@ -213,7 +218,8 @@ class ScalewayFaultsTest {
         recovers(t);
         fake.faults().rateLimit(8);
         Throwable failure = call(() -> t.client().getVolume(ZONE, anyVolume(t)));
-        assertThat(failure).isInstanceOf(ScalewayException.RateLimited.class);
+        assertThat(failure).isInstanceOfSatisfying(ScalewayThrottledException.class,
+                e -> assertThat(e.isThrottling()).isTrue());
         assertThat(((ProviderSettingsException) failure).isRetryable()).isTrue();
         recovers(t);
         // a create refused with 429 is retried (the gateway refused it: nothing happened) and creates one volume
@@ -233,13 +239,15 @@ class ScalewayFaultsTest {
         assertThat(call(() -> t.client().getVolume(ZONE, anyVolume(t)))).as("GET retried past two 503").isNull();
         recovers(t);
         fake.faults().serverError(6, 500);
-        assertThat(call(() -> t.client().getVolume(ZONE, anyVolume(t)))).isInstanceOf(ScalewayException.ServerError.class);
+        assertThat(call(() -> t.client().getVolume(ZONE, anyVolume(t)))).isInstanceOfSatisfying(ScalewayServiceException.class,
+                e -> assertThat(e.errorType()).isEqualTo(ScalewayErrorType.SERVER_ERROR));
         recovers(t);
         // a create answered 503 is not repeated (the server may have acted); the fake did nothing
         int before = volumeCount(t);
         fake.faults().serverError(1, 503);
         assertThat(call(() -> t.client().createVolume(ZONE, CreateVolumeRequest.empty("after-503", 10 * GB))))
-                .isInstanceOf(ScalewayException.ServerError.class);
+                .isInstanceOfSatisfying(ScalewayServiceException.class,
+                e -> assertThat(e.errorType()).isEqualTo(ScalewayErrorType.SERVER_ERROR));
         fake.faults().clear();
         assertThat(volumeCount(t)).isEqualTo(before);
         recovers(t);
@@ -298,11 +306,13 @@ class ScalewayFaultsTest {
     void malformedJson() {
         Tenant t = TENANTS.get(0);
         fake.faults().malformedJson(1);
-        assertThat(call(() -> t.client().getVolume(ZONE, anyVolume(t)))).isInstanceOf(ScalewayResponseException.class);
+        assertThat(call(() -> t.client().getVolume(ZONE, anyVolume(t)))).isInstanceOfSatisfying(ScalewayClientException.class,
+                e -> assertThat(e.reason()).isEqualTo(ScalewayClientException.Reason.UNREADABLE_RESPONSE));
         recovers(t);
         fake.faults().malformedJson(1);
         assertThat(call(() -> t.client().listVolumes(ZONE, VolumeFilter.all()).toList()))
-                .isInstanceOf(ScalewayResponseException.class);
+                .isInstanceOfSatisfying(ScalewayClientException.class,
+                e -> assertThat(e.reason()).isEqualTo(ScalewayClientException.Reason.UNREADABLE_RESPONSE));
         recovers(t);
     }
 

@@ -1,6 +1,6 @@
 package dev.providersettings.examples.orchestrator;
 
-import dev.providersettings.scaleway.ScalewayException;
+import dev.providersettings.scaleway.ScalewayNotFoundException;
 import dev.providersettings.scaleway.ScalewayProvider;
 import dev.providersettings.scaleway.Server;
 
@@ -37,7 +37,7 @@ final class HealthCheckJob extends ReadyServerJob {
     }
 
     @Override
-    void gone(Instance instance, ScalewayException.NotFound notFound) {
+    void gone(Instance instance, ScalewayNotFoundException notFound) {
         context.instances().recordHealthError(instance.id(), context.node(), "server_not_found", notFound.getMessage());
     }
 

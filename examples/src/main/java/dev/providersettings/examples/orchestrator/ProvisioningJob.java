@@ -1,6 +1,8 @@
 package dev.providersettings.examples.orchestrator;
 
 import dev.providersettings.scaleway.CreateServerRequest;
+import dev.providersettings.scaleway.ScalewayAccessDeniedException;
+import dev.providersettings.scaleway.ScalewayCapacityException;
 import dev.providersettings.scaleway.ScalewayException;
 import dev.providersettings.scaleway.ScalewayProvider;
 import dev.providersettings.scaleway.ScalewayTransportException;
@@ -112,6 +114,14 @@ final class ProvisioningJob extends InstanceJob {
                 context.events().record(NAME, instance.id(), instance.organization(), "ready, server " + serverId
                         + " running" + (ip == null ? "" : " at " + ip));
             }
+        } catch (ScalewayCapacityException e) {
+            // Quota used up or zone out of stock: another pass would fail the same way; the user picks another type,
+            // zone, or asks for a larger quota.
+            fail(instance, "no_capacity", "Scaleway cannot provide " + instance.commercialType() + " in " + zone
+                    + " for this organization now: " + e.getMessage());
+        } catch (ScalewayAccessDeniedException e) {
+            fail(instance, "credentials_refused", "Scaleway refused this organization's credentials: "
+                    + e.getMessage());
         } catch (ScalewayException e) {
             if (isTransient(e) && instance.attempts() < JobContext.MAX_ATTEMPTS) {
                 context.events().record(NAME, instance.id(), instance.organization(), "transient provider error, will"

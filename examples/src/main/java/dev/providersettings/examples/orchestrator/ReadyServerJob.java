@@ -1,6 +1,6 @@
 package dev.providersettings.examples.orchestrator;
 
-import dev.providersettings.scaleway.ScalewayException;
+import dev.providersettings.scaleway.ScalewayNotFoundException;
 import dev.providersettings.scaleway.ScalewayProvider;
 import dev.providersettings.scaleway.Server;
 
@@ -27,7 +27,7 @@ abstract class ReadyServerJob extends InstanceJob {
             }
             Server server = resolution.provider().getServer(instance.zone(), instance.providerServerId());
             seen(instance, server, resolution.provider());
-        } catch (ScalewayException.NotFound e) {
+        } catch (ScalewayNotFoundException e) {
             gone(instance, e);
         } catch (RuntimeException e) {
             failed(instance, e);
@@ -41,7 +41,7 @@ abstract class ReadyServerJob extends InstanceJob {
     abstract void seen(Instance instance, Server server, ScalewayProvider provider);
 
     /** Scaleway answered 404: the server no longer exists. */
-    abstract void gone(Instance instance, ScalewayException.NotFound notFound);
+    abstract void gone(Instance instance, ScalewayNotFoundException notFound);
 
     /** Any other failure of the call. */
     abstract void failed(Instance instance, RuntimeException failure);

@@ -1,6 +1,6 @@
 package dev.providersettings.examples.orchestrator;
 
-import dev.providersettings.scaleway.ScalewayException;
+import dev.providersettings.scaleway.ScalewayNotFoundException;
 import dev.providersettings.scaleway.ScalewayProvider;
 import dev.providersettings.scaleway.Server;
 import dev.providersettings.scaleway.ServerAction;
@@ -62,7 +62,7 @@ final class TerminatorJob extends InstanceJob {
         Server server;
         try {
             server = scaleway.getServer(zone, serverId);
-        } catch (ScalewayException.NotFound e) {
+        } catch (ScalewayNotFoundException e) {
             return;
         }
         switch (server.state() == null ? "" : server.state()) {
@@ -91,7 +91,7 @@ final class TerminatorJob extends InstanceJob {
             scaleway.deleteVolume(zone, volume.id());
             scaleway.waitForVolumeDeleted(zone, volumeId, context.config().waitTimeout());
             return " and deleted its boot volume " + volumeId;
-        } catch (ScalewayException.NotFound e) {
+        } catch (ScalewayNotFoundException e) {
             return " (boot volume " + volumeId + " was already gone)";
         }
     }

@@ -1,7 +1,7 @@
 package dev.providersettings.examples.orchestrator;
 
 import dev.providersettings.OrganizationId;
-import dev.providersettings.scaleway.ScalewayException;
+import dev.providersettings.scaleway.ScalewayNotFoundException;
 import dev.providersettings.scaleway.ScalewayProvider;
 import dev.providersettings.scaleway.Volume;
 import dev.providersettings.scaleway.VolumeFilter;
@@ -89,7 +89,7 @@ final class VolumeReconciliationJob implements Job {
                         context.events().record(NAME, owner.instance(), organization, "deleted orphan boot volume "
                                 + volume.id() + " of terminated instance " + owner.instance() + " with "
                                 + ProviderResolution.credentials(scaleway));
-                    } catch (ScalewayException.NotFound e) {
+                    } catch (ScalewayNotFoundException e) {
                         // deleted meanwhile: nothing to do
                     }
                 } else if (owner == null || owner.deleteOnTerminate()) {

@@ -1,6 +1,6 @@
 package dev.providersettings.examples.orchestrator;
 
-import dev.providersettings.scaleway.ScalewayException;
+import dev.providersettings.scaleway.ScalewayNotFoundException;
 import dev.providersettings.scaleway.ScalewayProvider;
 import dev.providersettings.scaleway.Server;
 
@@ -27,7 +27,7 @@ final class WatchdogJob extends ReadyServerJob {
     }
 
     @Override
-    void gone(Instance instance, ScalewayException.NotFound notFound) {
+    void gone(Instance instance, ScalewayNotFoundException notFound) {
         String message = "server " + instance.providerServerId() + " no longer exists at Scaleway (deleted outside"
                 + " the orchestrator); the instance is terminated";
         if (context.instances().markTerminated(instance.id(), context.node(), "server_gone", message)) {

@@ -2,7 +2,9 @@ package dev.providersettings.scaleway.internal;
 
 import dev.providersettings.ProbeResult;
 import dev.providersettings.scaleway.ApiKey;
+import dev.providersettings.scaleway.ScalewayAccessDeniedException;
 import dev.providersettings.scaleway.ScalewayException;
+import dev.providersettings.scaleway.ScalewayNotFoundException;
 import dev.providersettings.scaleway.ScalewayProvider;
 import dev.providersettings.scaleway.ScalewaySettings;
 
@@ -42,13 +44,14 @@ public final class CredentialProbe {
         ApiKey key;
         try {
             key = provider.getApiKey(ak);
-        } catch (ScalewayException.NotFound e) {
+        } catch (ScalewayNotFoundException e) {
             return ProbeResult.failed(ACCESS_KEY_EXISTS, "access key " + ak + " does not exist in IAM (request id "
                     + e.requestId() + "): check " + ScalewaySettings.ACCESS_KEY);
-        } catch (ScalewayException.DeniedAuthentication e) {
-            return ProbeResult.failed(SECRET_KEY_ACCEPTED, "the secret key (" + provider.secretKeyFingerprint()
-                    + ") was refused: " + reason(e) + "; store the secret key that belongs to access key " + ak);
-        } catch (ScalewayException.PermissionsDenied e) {
+        } catch (ScalewayAccessDeniedException e) {
+            if (e.isAuthenticationFailure()) {
+                return ProbeResult.failed(SECRET_KEY_ACCEPTED, "the secret key (" + provider.secretKeyFingerprint()
+                        + ") was refused: " + reason(e) + "; store the secret key that belongs to access key " + ak);
+            }
             return ProbeResult.failed(IAM_READ_PERMISSION, "the secret key is accepted but the key lacks IAM read "
                     + "rights (" + e.details() + ", request id " + e.requestId() + "): grant it IAMReadOnly (or "
                     + "api_key read) so the probe can check the organization, or skip the probe");
@@ -72,7 +75,7 @@ public final class CredentialProbe {
                 return ProbeResult.failed(ORGANIZATION_MATCHES, "access key " + ak + " has no application, user or "
                         + "default project: its organization cannot be resolved");
             }
-        } catch (ScalewayException.PermissionsDenied e) {
+        } catch (ScalewayAccessDeniedException e) {
             return ProbeResult.failed(IAM_READ_PERMISSION, "the key cannot read its owner in IAM (" + e.details()
                     + ", request id " + e.requestId() + "): grant it IAMReadOnly to let the probe resolve its organization");
         } catch (ScalewayException e) {
@@ -96,10 +99,10 @@ public final class CredentialProbe {
                         + "organization " + projectOrg + ", not to " + organization + ": fix "
                         + ScalewaySettings.PROJECT_ID);
             }
-        } catch (ScalewayException.NotFound e) {
+        } catch (ScalewayNotFoundException e) {
             return ProbeResult.failed(PROJECT_IN_ORGANIZATION, "project " + provider.projectId() + " does not exist "
                     + "or is not visible to this key (request id " + e.requestId() + "): fix " + ScalewaySettings.PROJECT_ID);
-        } catch (ScalewayException.PermissionsDenied e) {
+        } catch (ScalewayAccessDeniedException e) {
             return ProbeResult.failed(PROJECT_IN_ORGANIZATION, "the key may not read project " + provider.projectId()
                     + " (request id " + e.requestId() + "): grant it ProjectReadOnly or fix " + ScalewaySettings.PROJECT_ID);
         } catch (ScalewayException e) {
@@ -110,8 +113,9 @@ public final class CredentialProbe {
                 + ") and project " + provider.projectId() + " is in that organization");
     }
 
-    private static String reason(ScalewayException.DeniedAuthentication e) {
-        return "method " + e.method() + ", reason " + e.reason() + ", request id " + e.requestId();
+    private static String reason(ScalewayAccessDeniedException e) {
+        return "method " + e.authenticationMethod() + ", reason " + e.authenticationReason() + ", request id "
+                + e.requestId();
     }
 
     private static ProbeResult unreachable(ScalewayException e) {

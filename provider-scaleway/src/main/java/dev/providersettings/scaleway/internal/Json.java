@@ -2,9 +2,11 @@ package dev.providersettings.scaleway.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -44,6 +46,21 @@ public final class Json {
     /** The shared, thread-safe reader of {@code type}, created once per class. */
     public static ObjectReader reader(Class<?> type) {
         return READERS.get(type);
+    }
+
+    /**
+     * What went wrong reading JSON, safe to put in a message: the exception's kind and where (JSON path, or line and
+     * column), never Jackson's own message, which may quote the body.
+     */
+    public static String problem(Exception e) {
+        String where = "";
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            where = " at " + mapping.getPathReference();
+        } else if (e instanceof JsonProcessingException processing && processing.getLocation() != null) {
+            where = " at line " + processing.getLocation().getLineNr() + ", column "
+                    + processing.getLocation().getColumnNr();
+        }
+        return e.getClass().getSimpleName() + where;
     }
 
     private static ObjectMapper create() {

@@ -1,7 +1,7 @@
 package dev.providersettings.scaleway.internal;
 
 import dev.providersettings.OrganizationId;
-import dev.providersettings.scaleway.ScalewayInterruptedException;
+import dev.providersettings.scaleway.ScalewayClientException;
 import dev.providersettings.scaleway.ScalewayWaitException;
 
 import java.time.Duration;
@@ -53,7 +53,7 @@ public final class ResizeCoordinator {
      * @param resize  the resize itself (GET, PATCH, poll), run by at most one caller per key at a time
      * @return the volume as the resize left it
      * @throws ScalewayWaitException        if {@code timeout} passes while another call's resize is in flight
-     * @throws ScalewayInterruptedException if interrupted while waiting for another call's resize
+     * @throws ScalewayClientException     ({@code INTERRUPTED}) if interrupted while waiting for another call's resize
      */
     @SuppressWarnings("unchecked")
     public <T> T run(Key key, long size, Duration timeout, Supplier<T> resize) {
@@ -106,12 +106,12 @@ public final class ResizeCoordinator {
             return current.outcome.get(left, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ScalewayInterruptedException("interrupted while waiting for the resize of volume "
+            throw ScalewayClientException.interrupted("interrupted while waiting for the resize of volume "
                     + key.volumeId() + " already in progress", null, e);
         } catch (TimeoutException e) {
-            throw new ScalewayWaitException(ScalewayWaitException.Reason.TIMED_OUT, "gave up waiting for volume "
+            throw new ScalewayWaitException(ScalewayClientException.Reason.WAIT_TIMED_OUT, "gave up waiting for volume "
                     + key.volumeId() + " after " + timeout + ": a resize to " + current.size + " bytes started by "
-                    + "another call is still in progress; raise the timeout or check the volume", null, null);
+                    + "another call is still in progress; raise the timeout or check the volume", null);
         } catch (ExecutionException e) {
             throw new IllegalStateException("a resize outcome is never completed exceptionally", e);
         }
@@ -126,8 +126,9 @@ public final class ResizeCoordinator {
          * the volume.
          */
         boolean mayRetry() {
-            return exception == null || exception instanceof ScalewayInterruptedException
-                    || (exception instanceof ScalewayWaitException w && w.reason() == ScalewayWaitException.Reason.TIMED_OUT);
+            return exception == null || (exception instanceof ScalewayClientException c
+                    && (c.reason() == ScalewayClientException.Reason.INTERRUPTED
+                    || c.reason() == ScalewayClientException.Reason.WAIT_TIMED_OUT));
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.providersettings.scaleway.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JavaType;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.providersettings.OrganizationId;
@@ -10,10 +9,10 @@ import dev.providersettings.Secret;
 import dev.providersettings.scaleway.RetryPolicy;
 import dev.providersettings.scaleway.ScalewayCall;
 import dev.providersettings.scaleway.ScalewayCallListener;
-import dev.providersettings.scaleway.ScalewayError;
+import dev.providersettings.scaleway.ScalewayClientException;
+import dev.providersettings.scaleway.ScalewayErrorType;
 import dev.providersettings.scaleway.ScalewayException;
-import dev.providersettings.scaleway.ScalewayInterruptedException;
-import dev.providersettings.scaleway.ScalewayResponseException;
+import dev.providersettings.scaleway.ScalewayServiceException;
 import dev.providersettings.scaleway.ScalewayTransportException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,21 +141,24 @@ public final class Transport implements AutoCloseable {
         }
         Tally tally = new Tally();
         long start = retryPolicy.nanoClock().getAsLong();
-        boolean success = false;
+        String error = ScalewayCall.UNEXPECTED_ERROR;
         try {
             T result = handler.handle(send(call, token, tally));
-            success = true;
+            error = null;
             return result;
+        } catch (ScalewayException e) {
+            error = e.code();
+            throw e;
         } finally {
-            report(call, tally, start, success);
+            report(call, tally, start, error);
         }
     }
 
-    private void report(Call call, Tally tally, long start, boolean success) {
+    private void report(Call call, Tally tally, long start, String error) {
         try {
             Duration took = Duration.ofNanos(Math.max(0, retryPolicy.nanoClock().getAsLong() - start));
             listener.onCall(new ScalewayCall(call.operation(), call.method(), tally.lastStatus, tally.attempts,
-                    tally.throttled, took, call.tenant(), success));
+                    tally.throttled, took, call.tenant(), error));
         } catch (VirtualMachineError fatal) {
             throw fatal;
         } catch (Throwable t) {
@@ -181,8 +183,8 @@ public final class Transport implements AutoCloseable {
             try {
                 payload = Json.mapper().writeValueAsBytes(call.body());
             } catch (JsonProcessingException e) {
-                throw new ScalewayResponseException("cannot serialise the request body of " + call.endpoint()
-                        + " (" + e.getClass().getSimpleName() + ")", call.endpoint(), 0, null, null);
+                throw ScalewayClientException.invalidRequest("cannot serialise the request body of "
+                        + call.endpoint() + " (" + Json.problem(e) + "): check the values passed to the call");
             }
         }
         HttpRequest request = build(call, token, payload);
@@ -211,27 +213,28 @@ public final class Transport implements AutoCloseable {
                     long total = response.headers().firstValue("x-total-count").map(Transport::parseLong).orElse(-1L);
                     return new Response(response.statusCode(), requestId, total, response.body());
                 }
-                ScalewayError error = ErrorMapper.parse(response.statusCode(), requestId,
+                failure = ErrorMapper.toException(call.endpoint(), response.statusCode(), requestId,
                         response.headers().firstValue("content-type").orElse(null),
                         response.headers().firstValue("retry-after").orElse(null), response.body());
-                failure = ErrorMapper.toException(error, call.endpoint());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                throw new ScalewayInterruptedException("interrupted during " + call.endpoint() + " (attempt " + attempt
-                        + "); the call may or may not have been processed", call.endpoint(), e);
+                throw ScalewayClientException.interrupted("interrupted during " + call.endpoint() + " (attempt "
+                        + attempt + "); the call may or may not have been processed: check the resource before "
+                        + "repeating a create or an action", call.endpoint(), e);
             } catch (IOException | UnresolvedAddressException e) {
                 failure = transportFailure(call, e);
                 log(call, 0, null, attempt, attemptStart, failure);
             }
-            if (mayHaveActed && "DELETE".equals(call.method()) && failure instanceof ScalewayException.NotFound) {
+            ScalewayErrorType errorType = failure instanceof ScalewayServiceException service ? service.errorType() : null;
+            if (mayHaveActed && "DELETE".equals(call.method()) && errorType == ScalewayErrorType.NOT_FOUND) {
                 // An earlier attempt whose answer was lost deleted the resource: the DELETE has succeeded.
                 LOG.debug("{} {}: 404 after an ambiguous earlier attempt, the resource is deleted", call.tenant(),
                         call.endpoint());
-                return new Response(204, failure.requestId(), -1, new byte[0]);
+                return new Response(204, ((ScalewayServiceException) failure).requestId(), -1, new byte[0]);
             }
-            mayHaveActed |= failure instanceof ScalewayException.ServerError
+            mayHaveActed |= errorType == ScalewayErrorType.SERVER_ERROR
                     || (failure instanceof ScalewayTransportException t && t.mayHaveReachedServer());
-            boolean isThrottled = failure instanceof ScalewayException.RateLimited;
+            boolean isThrottled = errorType == ScalewayErrorType.THROTTLED;
             int sameKind = isThrottled ? ++throttled : ++failedOtherwise;
             int limit = isThrottled ? retryPolicy.maxThrottledAttempts() : retryPolicy.maxAttempts();
             if (sameKind >= limit || !retryPolicy.isRetryable(failure, call.idempotent())) {
@@ -244,14 +247,14 @@ public final class Transport implements AutoCloseable {
                         call.tenant(), call.endpoint(), retryPolicy.totalBudget(), elapsed / 1_000_000, delay.toMillis());
                 throw failure;
             }
-            LOG.debug("{} {}: attempt {} failed with {} {}, retrying in {} ms", call.tenant(), call.endpoint(),
-                    attempt, failure.status(), failure.getClass().getSimpleName(), delay.toMillis());
+            LOG.debug("{} {}: attempt {} failed with {}, retrying in {} ms", call.tenant(), call.endpoint(),
+                    attempt, failure.code(), delay.toMillis());
             try {
                 retryPolicy.sleeper().sleep(delay);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                ScalewayInterruptedException interrupted = new ScalewayInterruptedException("interrupted while waiting to retry "
-                        + call.endpoint() + " after attempt " + attempt, call.endpoint(), e);
+                ScalewayClientException interrupted = ScalewayClientException.interrupted("interrupted while waiting "
+                        + "to retry " + call.endpoint() + " after attempt " + attempt, call.endpoint(), e);
                 interrupted.addSuppressed(failure);
                 throw interrupted;
             }
@@ -268,9 +271,7 @@ public final class Transport implements AutoCloseable {
         try {
             T value = reader.readValue(response.body());
             if (value == null) {
-                throw new ScalewayResponseException("Scaleway API answered " + response.status() + " to "
-                        + call.endpoint() + " with an empty body where a JSON object was expected (request id "
-                        + response.requestId() + ")", call.endpoint(), response.status(), response.requestId(), null);
+                throw unexpected(call, response, "an empty body where a JSON object was expected");
             }
             return value;
         } catch (IOException e) {
@@ -283,9 +284,7 @@ public final class Transport implements AutoCloseable {
         try {
             JsonNode node = Json.mapper().readTree(response.body());
             if (node == null || !node.isObject()) {
-                throw new ScalewayResponseException("Scaleway API answered " + response.status() + " to "
-                        + call.endpoint() + " with a body that is not a JSON object (request id "
-                        + response.requestId() + ")", call.endpoint(), response.status(), response.requestId(), null);
+                throw unexpected(call, response, "a body that is not a JSON object");
             }
             return node;
         } catch (IOException e) {
@@ -302,20 +301,21 @@ public final class Transport implements AutoCloseable {
         }
     }
 
-    private static ScalewayResponseException unreadable(Call call, Response response, Exception e) {
+    private static ScalewayClientException unreadable(Call call, Response response, Exception e) {
         // Only the exception kind and the JSON path: Jackson's own message may quote the body.
-        String where = "";
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            where = " at " + mapping.getPathReference();
-        } else if (e instanceof JsonProcessingException processing && processing.getLocation() != null) {
-            where = " at line " + processing.getLocation().getLineNr() + ", column "
-                    + processing.getLocation().getColumnNr();
-        }
-        return new ScalewayResponseException("Scaleway API answered " + response.status() + " to " + call.endpoint()
-                + " with a body this client cannot read (" + e.getClass().getSimpleName() + where + ", "
-                + response.body().length + " bytes, request id " + response.requestId()
-                + "); the API may have changed: report it with the request id", call.endpoint(), response.status(),
-                response.requestId(), null);
+        return unexpected(call, response, "a body this client cannot read (" + Json.problem(e) + ", "
+                + response.body().length + " bytes)");
+    }
+
+    /**
+     * A 2xx answer without what the call expects ({@code what}, which never quotes the body): the API may have
+     * changed, or the base URL is not the Scaleway API.
+     */
+    public static ScalewayClientException unexpected(Call call, Response response, String what) {
+        return ScalewayClientException.unreadableResponse("Scaleway API answered " + response.status() + " to "
+                + call.endpoint() + " with " + what + " (request id " + response.requestId() + "): the API may have "
+                + "changed or the base URL is not the Scaleway API; report it with the request id", call.endpoint(),
+                response.status(), response.requestId());
     }
 
     private HttpRequest build(Call call, Secret token, byte[] payload) {

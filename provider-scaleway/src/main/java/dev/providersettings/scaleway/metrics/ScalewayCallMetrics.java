@@ -29,8 +29,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <ul>
  *   <li>{@value #CALLS}: timer of calls (retries and backoff included), tagged {@code operation} (e.g.
  *       {@code block.updateVolume}), {@code method}, {@code status} (the class: {@code 2xx}, {@code 4xx},
- *       {@code 5xx}, ... or {@code none} when no answer came) and {@code outcome} ({@code success} or
- *       {@code failure});</li>
+ *       {@code 5xx}, ... or {@code none} when no answer came), {@code outcome} ({@code success} or
+ *       {@code failure}) and {@code error} ({@value #NO_ERROR} on success, else what the call failed with: the
+ *       {@link dev.providersettings.scaleway.ScalewayException#code() code} of its exception, such as
+ *       {@code not_found}, {@code throttled}, {@code server_error}, {@code transport}, {@code unreadable_response};
+ *       a fixed set of values);</li>
  *   <li>{@value #RETRIES}: counter of repeated attempts, tagged {@code operation};</li>
  *   <li>{@value #THROTTLED}: counter of attempts answered 429, tagged {@code operation}.</li>
  * </ul>
@@ -45,6 +48,8 @@ public final class ScalewayCallMetrics implements ScalewayCallListener, MeterBin
     public static final String RETRIES = "provider.settings.scaleway.retries";
     /** Counter of attempts answered 429 Too Many Requests. */
     public static final String THROTTLED = "provider.settings.scaleway.throttled";
+    /** The {@code error} tag's value for a call that succeeded. */
+    public static final String NO_ERROR = "none";
     /** The organization tag's value for organizations beyond the bound. */
     public static final String OTHER_ORGANIZATIONS = "other";
 
@@ -87,7 +92,8 @@ public final class ScalewayCallMetrics implements ScalewayCallListener, MeterBin
             operation = operation.and("organization", organizationValue(call.organization()));
         }
         Tags callTags = operation.and(Tag.of("method", call.method()), Tag.of("status", statusClass(call.status())),
-                Tag.of("outcome", call.success() ? "success" : "failure"));
+                Tag.of("outcome", call.success() ? "success" : "failure"),
+                Tag.of("error", call.success() ? NO_ERROR : call.error()));
         int retries = Math.max(0, call.attempts() - 1);
         for (MeterRegistry registry : registries) {
             Timer.builder(CALLS).tags(callTags).description("finished Scaleway API calls, retries included")

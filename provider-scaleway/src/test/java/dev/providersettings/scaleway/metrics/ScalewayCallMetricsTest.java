@@ -20,27 +20,27 @@ class ScalewayCallMetricsTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
     private static ScalewayCall call(String operation, int status, int attempts, int throttled, long millis,
-                                     OrganizationId org, boolean success) {
-        return new ScalewayCall(operation, "GET", status, attempts, throttled, Duration.ofMillis(millis), org, success);
+                                     OrganizationId org, String error) {
+        return new ScalewayCall(operation, "GET", status, attempts, throttled, Duration.ofMillis(millis), org, error);
     }
 
     @Test
     void callsAreTimedByOperationStatusClassAndOutcomeWithRetriesAndThrottlingCounted() {
         ScalewayCallMetrics metrics = ScalewayCallMetrics.recordingTo(registry);
         OrganizationId org = OrganizationId.random();
-        metrics.onCall(call("block.getVolume", 200, 1, 0, 40, org, true));
-        metrics.onCall(call("block.getVolume", 200, 4, 3, 700, org, true));
-        metrics.onCall(call("block.getVolume", 404, 1, 0, 10, org, false));
-        metrics.onCall(call("instance.getServer", 0, 4, 0, 900, org, false));
+        metrics.onCall(call("block.getVolume", 200, 1, 0, 40, org, null));
+        metrics.onCall(call("block.getVolume", 200, 4, 3, 700, org, null));
+        metrics.onCall(call("block.getVolume", 404, 1, 0, 10, org, "not_found"));
+        metrics.onCall(call("instance.getServer", 0, 4, 0, 900, org, "transport"));
 
-        var ok = registry.get(ScalewayCallMetrics.CALLS)
-                .tags("operation", "block.getVolume", "method", "GET", "status", "2xx", "outcome", "success").timer();
+        var ok = registry.get(ScalewayCallMetrics.CALLS).tags("operation", "block.getVolume", "method", "GET",
+                "status", "2xx", "outcome", "success", "error", ScalewayCallMetrics.NO_ERROR).timer();
         assertThat(ok.count()).isEqualTo(2);
         assertThat(ok.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(740);
-        assertThat(registry.get(ScalewayCallMetrics.CALLS).tags("status", "4xx", "outcome", "failure").timer().count())
-                .isEqualTo(1);
-        assertThat(registry.get(ScalewayCallMetrics.CALLS).tags("operation", "instance.getServer", "status", "none")
-                .timer().count()).isEqualTo(1);
+        assertThat(registry.get(ScalewayCallMetrics.CALLS).tags("status", "4xx", "outcome", "failure",
+                "error", "not_found").timer().count()).isEqualTo(1);
+        assertThat(registry.get(ScalewayCallMetrics.CALLS).tags("operation", "instance.getServer", "status", "none",
+                "error", "transport").timer().count()).isEqualTo(1);
         assertThat(registry.get(ScalewayCallMetrics.RETRIES).tags("operation", "block.getVolume").counter().count())
                 .isEqualTo(3);
         assertThat(registry.get(ScalewayCallMetrics.RETRIES).tags("operation", "instance.getServer").counter().count())
@@ -60,8 +60,8 @@ class ScalewayCallMetricsTest {
         OrganizationId a = OrganizationId.random();
         OrganizationId b = OrganizationId.random();
         for (int i = 0; i < 50; i++) {
-            metrics.onCall(call("block.getVolume", 200, 1, 0, 5, OrganizationId.random(), true));
-            metrics.onCall(call("block.getVolume", 200, 1, 0, 5, i % 2 == 0 ? a : b, true));
+            metrics.onCall(call("block.getVolume", 200, 1, 0, 5, OrganizationId.random(), null));
+            metrics.onCall(call("block.getVolume", 200, 1, 0, 5, i % 2 == 0 ? a : b, null));
         }
         Set<String> values = registry.find(ScalewayCallMetrics.CALLS).timers().stream()
                 .map(t -> t.getId().getTag("organization")).collect(Collectors.toSet());
@@ -83,11 +83,11 @@ class ScalewayCallMetricsTest {
     @Test
     void unboundMetricsRecordNothingAndEveryBoundRegistryRecords() {
         ScalewayCallMetrics metrics = new ScalewayCallMetrics();
-        metrics.onCall(call("block.getVolume", 200, 1, 0, 5, OrganizationId.random(), true));
+        metrics.onCall(call("block.getVolume", 200, 1, 0, 5, OrganizationId.random(), null));
         SimpleMeterRegistry second = new SimpleMeterRegistry();
         metrics.bindTo(registry);
         metrics.bindTo(second);
-        metrics.onCall(call("block.getVolume", 200, 1, 0, 5, OrganizationId.random(), true));
+        metrics.onCall(call("block.getVolume", 200, 1, 0, 5, OrganizationId.random(), null));
         assertThat(registry.get(ScalewayCallMetrics.CALLS).timer().count()).isEqualTo(1);
         assertThat(second.get(ScalewayCallMetrics.CALLS).timer().count()).isEqualTo(1);
     }

@@ -6,6 +6,8 @@ import dev.providersettings.exception.MissingOrganizationException;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderManager;
 import dev.providersettings.scaleway.CreateVolumeRequest;
+import dev.providersettings.scaleway.ScalewayCapacityException;
+import dev.providersettings.scaleway.ScalewayClientException;
 import dev.providersettings.scaleway.ScalewayException;
 import dev.providersettings.scaleway.ScalewayProvider;
 import dev.providersettings.scaleway.Volume;
@@ -118,9 +120,20 @@ public class DeploymentController {
         return ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, e.getMessage());
     }
 
-    /** Scaleway refused or failed. */
+    /**
+     * Scaleway refused or failed: the caller's own values refused before anything was sent (a malformed zone, a size
+     * out of range) are a 400, no capacity for this organization a 503, anything else a 502.
+     */
     @ExceptionHandler(ScalewayException.class)
     public ProblemDetail scaleway(ScalewayException e) {
-        return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_GATEWAY, e.getMessage());
+        HttpStatus status;
+        if (e instanceof ScalewayClientException c && c.reason() == ScalewayClientException.Reason.INVALID_REQUEST) {
+            status = HttpStatus.BAD_REQUEST;
+        } else if (e instanceof ScalewayCapacityException) {
+            status = HttpStatus.SERVICE_UNAVAILABLE;
+        } else {
+            status = HttpStatus.BAD_GATEWAY;
+        }
+        return ProblemDetail.forStatusAndDetail(status, e.getMessage());
     }
 }

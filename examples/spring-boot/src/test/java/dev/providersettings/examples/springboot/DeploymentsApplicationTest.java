@@ -182,6 +182,21 @@ class DeploymentsApplicationTest {
     }
 
     @Test
+    @Order(2)
+    void valuesScalewayCannotTakeAreTheCallersErrorAndNoCall() throws Exception {
+        SCALEWAY.clearRequests();   // ACME was registered by the first test
+        HttpResponse<String> badZone = post("/deployments", ACME.id().toString(),
+                "{\"name\":\"x\",\"zone\":\"../iam\",\"volumeGb\":10}");
+        assertThat(badZone.statusCode()).as(badZone.body()).isEqualTo(400);
+        assertThat(badZone.body()).contains("zone", "fr-par-1");
+        HttpResponse<String> tooLarge = post("/deployments", ACME.id().toString(),
+                "{\"name\":\"x\",\"zone\":\"fr-par-1\",\"volumeGb\":20000}");
+        assertThat(tooLarge.statusCode()).as(tooLarge.body()).isEqualTo(400);
+        assertThat(tooLarge.body()).contains("10 TB");
+        assertThat(SCALEWAY.requests()).isEmpty();
+    }
+
+    @Test
     @Order(3)
     void metricsShowTheCacheScalewayAndChangeFeedMeters() throws Exception {
         JsonNode loads = JSON.readTree(get("/actuator/metrics/provider.settings.cache.loads", null).body());

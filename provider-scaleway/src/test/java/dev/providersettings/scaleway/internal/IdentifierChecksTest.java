@@ -1,4 +1,4 @@
-package dev.providersettings.scaleway;
+package dev.providersettings.scaleway.internal;
 
 import org.junit.jupiter.api.Test;
 
@@ -18,10 +18,10 @@ class IdentifierChecksTest {
                 "fr-pa-1", "fr-paris-1", "fr_par_1", "fr-par-a", "frr-par-1", "fr-p4r-1", "", "fr-par-1 ", "fr-par1-1",
                 "f1-par-1", "fr--par-1");
         for (String zone : samples) {
-            assertThat(ScalewayProvider.isZone(zone)).as(zone).isEqualTo(ZONE.matcher(zone).matches());
+            assertThat(Identifiers.isZone(zone)).as(zone).isEqualTo(ZONE.matcher(zone).matches());
         }
-        assertThat(ScalewayProvider.isZone("fr-par-1")).isTrue();
-        assertThat(ScalewayProvider.isZone("fr-par-")).isFalse();
+        assertThat(Identifiers.isZone("fr-par-1")).isTrue();
+        assertThat(Identifiers.isZone("fr-par-")).isFalse();
     }
 
     @Test
@@ -29,9 +29,9 @@ class IdentifierChecksTest {
         List<String> samples = List.of("11111111-2222-3333-4444-555555555555", "a", "A.b_c-d", "-a", ".a", "_a", "",
                 "a b", "a/b", "a?x=1", "ä", "a".repeat(128), "a".repeat(129), "0", "a..", "a\n");
         for (String id : samples) {
-            assertThat(ScalewayProvider.isId(id)).as(id).isEqualTo(ID.matcher(id).matches());
+            assertThat(Identifiers.isId(id)).as(id).isEqualTo(ID.matcher(id).matches());
         }
-        assertThat(ScalewayProvider.isId("a".repeat(128))).isTrue();
-        assertThat(ScalewayProvider.isId("a/b")).isFalse();
+        assertThat(Identifiers.isId("a".repeat(128))).isTrue();
+        assertThat(Identifiers.isId("a/b")).isFalse();
     }
 }
