@@ -116,32 +116,12 @@ class ContractCatchesBrokenStoresTest {
 
     /** The contract over an in-memory store behind a wrapper that breaks one promise. */
     @ExtendWith(OnlyThroughTheTestKit.class) // inherited, unlike the @EnabledIf... conditions
-    abstract static class BrokenStoreContract extends CredentialStoreContract {
-        InMemoryCredentialStore inMemory;
-
+    abstract static class BrokenStoreContract extends InMemoryCredentialStoreContractTest {
         abstract CredentialStore wrap(InMemoryCredentialStore store);
 
         @Override
         protected CredentialStore newStore() {
-            inMemory = new InMemoryCredentialStore();
-            return wrap(inMemory);
-        }
-
-        @Override
-        protected OrganizationId newOrganization() {
-            OrganizationId organization = OrganizationId.random();
-            inMemory.addOrganization(organization);
-            return organization;
-        }
-
-        @Override
-        protected void removeOrganization(OrganizationId organization) {
-            inMemory.removeOrganization(organization);
-        }
-
-        @Override
-        protected boolean supportsSecondNode() {
-            return false;
+            return wrap((InMemoryCredentialStore) super.newStore());
         }
 
         @Override
