@@ -315,7 +315,13 @@ public final class InMemoryCredentialStore implements CredentialStore {
 
     @Override
     public List<SecretRef> findSecretsNotEncryptedWith(String keyId, int limit) {
-        Objects.requireNonNull(keyId, "keyId");
+        if (keyId == null || keyId.isBlank()) {
+            throw new InvalidSettingException("key id is " + (keyId == null ? "null" : "blank")
+                    + ": pass the id of the key ring's primary key");
+        }
+        if (limit < 1) {
+            throw new InvalidSettingException("limit is " + limit + ": pass at least 1");
+        }
         checkAvailable();
         List<SecretRef> result = new ArrayList<>();
         synchronized (lock) {

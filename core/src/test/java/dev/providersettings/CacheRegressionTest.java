@@ -5,9 +5,8 @@ import dev.providersettings.exception.MissingOrganizationException;
 
 import dev.providersettings.spi.ChangeEvent;
 import dev.providersettings.spi.CredentialStore;
-import dev.providersettings.spi.SecretRef;
-import dev.providersettings.spi.SettingsBatch;
 import dev.providersettings.spi.StoredSettings;
+import dev.providersettings.testing.ForwardingCredentialStore;
 import dev.providersettings.testing.TestClient;
 import dev.providersettings.testing.TestKeys;
 import dev.providersettings.testing.TestProviderFactory;
@@ -134,9 +133,9 @@ class CacheRegressionTest {
                 .isInstanceOf(MissingOrganizationException.class);
 
         store.delegate.addOrganization(organization);
-        manager.settings().update("admin", organization, CODE, TestWorld.credentials(organization, "v2"));
+        manager.settings().update("admin", organization, CODE, TestProviderFactory.credentials(organization, "v2"));
         TestClient after = manager.get(organization, CODE, TestClient.class);
-        assertThat(after.secretKey()).isEqualTo(TestWorld.secretKey(organization, "v2"));
+        assertThat(after.secretKey()).isEqualTo(TestProviderFactory.secretKey(organization, "v2"));
     }
 
     /** Item 4: concurrent gets over a failing store share one load and all fail with its exception. */
@@ -252,13 +251,13 @@ class CacheRegressionTest {
         store.onLoadMany = null;
         // The batch has read v1; the write of v2 invalidates before it returns.
         Future<?> write = pool.submit(() -> manager.settings().update("admin", organization, CODE,
-                TestWorld.credentials(organization, "v2")));
+                TestProviderFactory.credentials(organization, "v2")));
         write.get(10, TimeUnit.SECONDS);
         release.countDown();
 
         waitUntil(() -> manager.cachedCount() == 1);
         assertThat(manager.get(organization, CODE, TestClient.class).secretKey())
-                .isEqualTo(TestWorld.secretKey(organization, "v2"));
+                .isEqualTo(TestProviderFactory.secretKey(organization, "v2"));
     }
 
     /** refreshAfter reloads a used client in the background while the current one keeps being served. */
@@ -273,7 +272,7 @@ class CacheRegressionTest {
         // Written behind the manager's back (its change event is not delivered): only a reload can see it.
         store.muted = true;
         ProviderManager other = manager(store, builder -> builder);
-        other.settings().update("test", organization, CODE, TestWorld.credentials(organization, "v9"));
+        other.settings().update("test", organization, CODE, TestProviderFactory.credentials(organization, "v9"));
         store.muted = false;
         CountDownLatch release = new CountDownLatch(1);
         store.onLoad = () -> await(release);
@@ -286,7 +285,7 @@ class CacheRegressionTest {
         store.onLoad = null;
         waitUntil(() -> manager.get(organization, CODE, TestClient.class) != first);
         assertThat(manager.get(organization, CODE, TestClient.class).secretKey())
-                .isEqualTo(TestWorld.secretKey(organization, "v9"));
+                .isEqualTo(TestProviderFactory.secretKey(organization, "v9"));
         waitUntil(first::isClosed);
     }
 
@@ -380,9 +379,9 @@ class CacheRegressionTest {
         }
         try {
             for (int write = 0; write < 1_500; write++) {
-                manager.settings().update("writer", organization, CODE, TestWorld.credentials(organization, "w" + write));
+                manager.settings().update("writer", organization, CODE, TestProviderFactory.credentials(organization, "w" + write));
                 assertThat(manager.get(organization, CODE, TestClient.class).accessKey())
-                        .isEqualTo(TestWorld.accessKey(organization, "w" + write));
+                        .isEqualTo(TestProviderFactory.accessKey(organization, "w" + write));
             }
         } finally {
             stop.set(true);
@@ -434,7 +433,7 @@ class CacheRegressionTest {
         for (int i = 0; i < count; i++) {
             OrganizationId organization = OrganizationId.random();
             store.delegate.addOrganization(organization);
-            manager.settings().update("test", organization, CODE, TestWorld.credentials(organization, "v1"));
+            manager.settings().update("test", organization, CODE, TestProviderFactory.credentials(organization, "v1"));
             organizations.add(organization);
         }
         return organizations;
@@ -493,14 +492,23 @@ class CacheRegressionTest {
     }
 
     /** The in-memory store, counting loads per organization, with hooks to slow down or fail them. */
-    static final class CountingStore implements CredentialStore {
-        final InMemoryCredentialStore delegate = new InMemoryCredentialStore();
+    static final class CountingStore extends ForwardingCredentialStore {
+        final InMemoryCredentialStore delegate;
         final AtomicLong loads = new AtomicLong();
         final AtomicLong loadManyCalls = new AtomicLong();
         final Map<OrganizationId, AtomicInteger> perOrganization = new ConcurrentHashMap<>();
         volatile Runnable onLoad;
         volatile Runnable onLoadMany;
         volatile boolean muted;
+
+        CountingStore() {
+            this(new InMemoryCredentialStore());
+        }
+
+        private CountingStore(InMemoryCredentialStore delegate) {
+            super(delegate);
+            this.delegate = delegate;
+        }
 
         @Override
         public StoredSettings load(OrganizationId organization, ProviderCode provider) {
@@ -532,31 +540,6 @@ class CacheRegressionTest {
 
         int maxLoadsOfOneOrganization() {
             return perOrganization.values().stream().mapToInt(AtomicInteger::get).max().orElse(0);
-        }
-
-        @Override
-        public Map<String, Long> save(SettingsBatch batch) {
-            return delegate.save(batch);
-        }
-
-        @Override
-        public void saveAll(List<SettingsBatch> batches) {
-            delegate.saveAll(batches);
-        }
-
-        @Override
-        public int deleteAll(OrganizationId organization, ProviderCode provider, String actor) {
-            return delegate.deleteAll(organization, provider, actor);
-        }
-
-        @Override
-        public List<OrganizationId> listOrganizations() {
-            return delegate.listOrganizations();
-        }
-
-        @Override
-        public List<SecretRef> findSecretsNotEncryptedWith(String keyId, int limit) {
-            return delegate.findSecretsNotEncryptedWith(keyId, limit);
         }
 
         @Override

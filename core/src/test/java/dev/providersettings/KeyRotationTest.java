@@ -54,7 +54,7 @@ class KeyRotationTest {
     }
 
     private void write(ProviderManager node, OrganizationId organization, String generation) {
-        node.settings().update("node", organization, CODE, TestWorld.credentials(organization, generation));
+        node.settings().update("node", organization, CODE, TestProviderFactory.credentials(organization, generation));
     }
 
     /** Both nodes read every organization's current secret (asserting who wrote which generation). */
@@ -62,7 +62,7 @@ class KeyRotationTest {
         for (ProviderManager node : List.of(a, b)) {
             node.invalidateAll();
             generations.forEach((organization, generation) -> assertThat(node.get(organization, CODE, TestClient.class)
-                    .secretKey()).isEqualTo(TestWorld.secretKey(organization, generation)));
+                    .secretKey()).isEqualTo(TestProviderFactory.secretKey(organization, generation)));
         }
     }
 

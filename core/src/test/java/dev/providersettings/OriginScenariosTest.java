@@ -69,10 +69,10 @@ class OriginScenariosTest {
         TestClient a = world.client(first);
         TestClient b = world.client(second);
 
-        assertThat(a.accessKey()).isEqualTo(TestWorld.accessKey(first, "v1"));
-        assertThat(a.secretKey()).isEqualTo(TestWorld.secretKey(first, "v1"));
-        assertThat(b.accessKey()).isEqualTo(TestWorld.accessKey(second, "v1"));
-        assertThat(b.secretKey()).isEqualTo(TestWorld.secretKey(second, "v1"));
+        assertThat(a.accessKey()).isEqualTo(TestProviderFactory.accessKey(first, "v1"));
+        assertThat(a.secretKey()).isEqualTo(TestProviderFactory.secretKey(first, "v1"));
+        assertThat(b.accessKey()).isEqualTo(TestProviderFactory.accessKey(second, "v1"));
+        assertThat(b.secretKey()).isEqualTo(TestProviderFactory.secretKey(second, "v1"));
         assertThat(a.secretKey()).isNotEqualTo(b.secretKey());
     }
 
@@ -81,11 +81,11 @@ class OriginScenariosTest {
         OrganizationId organization = world.organizationWithCredentials();
         TestClient before = world.client(organization);
 
-        world.manager.settings().update("admin", organization, CODE, TestWorld.credentials(organization, "v2"));
+        world.manager.settings().update("admin", organization, CODE, TestProviderFactory.credentials(organization, "v2"));
 
         TestClient after = world.client(organization);
         assertThat(after).isNotSameAs(before);
-        assertThat(after.secretKey()).isEqualTo(TestWorld.secretKey(organization, "v2"));
+        assertThat(after.secretKey()).isEqualTo(TestProviderFactory.secretKey(organization, "v2"));
         assertThat(before.isClosed()).as("the replaced client is closed").isTrue();
     }
 
@@ -120,7 +120,7 @@ class OriginScenariosTest {
 
         OrganizationId partial = world.organization();
         world.manager.settings().update("admin", partial, CODE, SettingsUpdate.builder()
-                .set(PROJECT_ID, TestWorld.projectId(partial)).build());
+                .set(PROJECT_ID, TestProviderFactory.projectId(partial)).build());
         assertThatThrownBy(() -> world.client(partial))
                 .isInstanceOf(MissingCredentialsException.class)
                 .hasMessageContaining("incomplete settings")

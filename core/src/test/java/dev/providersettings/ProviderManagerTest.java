@@ -99,12 +99,12 @@ class ProviderManagerTest {
                 .registry(ProviderRegistry.builder().register(world.factory).register(other).build())
                 .cipher(world.cipher).closeRegistryOnClose(false).closeDelay(Duration.ZERO).build()) {
             OrganizationId organization = world.organizationWithCredentials();
-            manager.settings().update("test", organization, "othercloud", TestWorld.credentials(organization, "o1"));
+            manager.settings().update("test", organization, "othercloud", TestProviderFactory.credentials(organization, "o1"));
             TestClient test = manager.get(organization, CODE, TestClient.class);
             TestClient otherClient = manager.get(organization, "othercloud", TestClient.class);
 
             assertThat(otherClient).isNotSameAs(test);
-            assertThat(otherClient.accessKey()).isEqualTo(TestWorld.accessKey(organization, "o1"));
+            assertThat(otherClient.accessKey()).isEqualTo(TestProviderFactory.accessKey(organization, "o1"));
             // A code that is equal but not the same string instance hits as well.
             assertThat(manager.get(organization, new String(CODE.toCharArray()), TestClient.class)).isSameAs(test);
             assertThat(manager.get(organization, "othercloud", TestClient.class)).isSameAs(otherClient);
@@ -140,9 +140,9 @@ class ProviderManagerTest {
             int writes = 0;
             while (running.get()) {
                 OrganizationId organization = organizations.get(writes % organizations.size());
-                world.manager.settings().update("writer", organization, CODE, TestWorld.credentials(organization, "g" + writes));
+                world.manager.settings().update("writer", organization, CODE, TestProviderFactory.credentials(organization, "g" + writes));
                 // Read-your-writes while readers keep loading the same entries concurrently.
-                assertThat(world.client(organization).accessKey()).isEqualTo(TestWorld.accessKey(organization, "g" + writes));
+                assertThat(world.client(organization).accessKey()).isEqualTo(TestProviderFactory.accessKey(organization, "g" + writes));
                 writes++;
             }
             return writes;
@@ -157,7 +157,7 @@ class ProviderManagerTest {
                         OrganizationId organization = organizations.get((i + offset * 25) % organizations.size());
                         TestClient client = world.client(organization);
                         assertThat(client.organization()).isEqualTo(organization);
-                        assertThat(client.projectId()).isEqualTo(TestWorld.projectId(organization));
+                        assertThat(client.projectId()).isEqualTo(TestProviderFactory.projectId(organization));
                         assertThat(client.accessKey()).startsWith("AK-" + organization.value().toString().substring(0, 8));
                         assertThat(client.secretKey().reveal()).startsWith("sk-" + organization + "-");
                         checked++;
@@ -227,12 +227,12 @@ class ProviderManagerTest {
         Future<TestClient> inFlight = executor.submit(() -> world.client(organization));
         assertThat(loading.await(30, TimeUnit.SECONDS)).isTrue();
         // The first load has read generation v1; now v2 is written (and invalidates) before it finishes.
-        world.manager.settings().update("admin", organization, CODE, TestWorld.credentials(organization, "v2"));
+        world.manager.settings().update("admin", organization, CODE, TestProviderFactory.credentials(organization, "v2"));
         release.countDown();
 
         inFlight.get(30, TimeUnit.SECONDS);
         TestClient cached = world.client(organization);
-        assertThat(cached.secretKey()).isEqualTo(TestWorld.secretKey(organization, "v2"));
+        assertThat(cached.secretKey()).isEqualTo(TestProviderFactory.secretKey(organization, "v2"));
         assertThat(world.client(organization)).isSameAs(cached);
         assertThat(world.factory.clients()).filteredOn(c -> c != cached).allMatch(TestClient::isClosed);
     }
@@ -372,12 +372,12 @@ class ProviderManagerTest {
     @Test
     void factoryFailuresAreTypedAndNotCached() {
         OrganizationId organization = world.organizationWithCredentials();
-        world.factory.failWith(new IllegalStateException("boom " + TestWorld.secretKey(organization, "v1").reveal()));
+        world.factory.failWith(new IllegalStateException("boom " + TestProviderFactory.secretKey(organization, "v1").reveal()));
 
         assertThatThrownBy(() -> world.client(organization))
                 .isInstanceOf(ProviderCreationException.class)
                 .hasMessageContaining(organization.toString()).hasMessageContaining("IllegalStateException")
-                .hasMessageNotContaining(TestWorld.secretKey(organization, "v1").reveal());
+                .hasMessageNotContaining(TestProviderFactory.secretKey(organization, "v1").reveal());
         world.factory.failWith(null);
         assertThat(world.client(organization).organization()).isEqualTo(organization);
         assertThat(world.factory.createCount()).isEqualTo(2);

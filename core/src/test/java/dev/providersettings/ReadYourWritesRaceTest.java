@@ -55,8 +55,8 @@ class ReadYourWritesRaceTest {
                 String generation = "r" + round;
                 barrier.await(10, TimeUnit.SECONDS);
                 world.manager.settings().update("writer", organization, TestProviderFactory.CODE,
-                        TestWorld.credentials(organization, generation));
-                if (!world.client(organization).accessKey().equals(TestWorld.accessKey(organization, generation))) {
+                        TestProviderFactory.credentials(organization, generation));
+                if (!world.client(organization).accessKey().equals(TestProviderFactory.accessKey(organization, generation))) {
                     stale++;
                 }
                 barrier.await(10, TimeUnit.SECONDS);

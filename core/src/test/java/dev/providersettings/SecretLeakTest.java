@@ -5,6 +5,7 @@ import dev.providersettings.exception.ProviderSettingsException;
 import dev.providersettings.spi.StoredValue;
 import dev.providersettings.testing.LogCapture;
 import dev.providersettings.testing.TestClient;
+import dev.providersettings.testing.TestProviderFactory;
 import dev.providersettings.testing.TestWorld;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +36,7 @@ class SecretLeakTest {
         try (LogCapture capture = LogCapture.start()) {
             OrganizationId organization = world.organization();
             SettingsUpdate update = SettingsUpdate.builder()
-                    .set(dev.providersettings.testing.TestProviderFactory.PROJECT_ID, TestWorld.projectId(organization))
+                    .set(dev.providersettings.testing.TestProviderFactory.PROJECT_ID, TestProviderFactory.projectId(organization))
                     .set(dev.providersettings.testing.TestProviderFactory.ACCESS_KEY, "AK")
                     .setSecret(SECRET_KEY, Secret.of(SECRET)).build();
             texts.add(update.toString());

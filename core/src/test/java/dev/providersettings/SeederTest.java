@@ -9,6 +9,7 @@ import dev.providersettings.exception.UnknownProviderException;
 import dev.providersettings.exception.VersionConflictException;
 
 import dev.providersettings.spi.StoredSettings;
+import dev.providersettings.testing.TestProviderFactory;
 import dev.providersettings.testing.TestWorld;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -98,8 +99,8 @@ class SeederTest {
         dev.providersettings.spi.CredentialStore racing = SettingsServiceTest.delegating(world.store, "saveAll", () -> {
             if (first.getAndSet(false)) {
                 world.manager.settings().delete("admin", organization, CODE);
-                world.manager.settings().update("admin", organization, CODE, dev.providersettings.testing.TestWorld
-                        .credentials(organization, "admin"));
+                world.manager.settings().update("admin", organization, CODE,
+                        TestProviderFactory.credentials(organization, "admin"));
             }
         });
         try (ProviderManager manager = ProviderManager.builder().store(racing).cipher(world.cipher)
@@ -108,7 +109,7 @@ class SeederTest {
                     .isInstanceOf(VersionConflictException.class).hasMessageNotContaining("seeded-rotation");
         }
         assertThat(world.client(organization).secretKey())
-                .isEqualTo(dev.providersettings.testing.TestWorld.secretKey(organization, "admin"));
+                .isEqualTo(dev.providersettings.testing.TestProviderFactory.secretKey(organization, "admin"));
     }
 
     @Test
@@ -119,7 +120,7 @@ class SeederTest {
             Path dir = Files.createDirectories(root.resolve(organization.value().toString()));
             Files.writeString(dir.resolve("testcloud_secret_key"), "secret-of-" + organization + "\n");
             Files.writeString(dir.resolve("testcloud_access_key"), "ACCESS" + organization.value().toString().substring(0, 4) + "  \n");
-            Files.writeString(dir.resolve("testcloud_project_id"), TestWorld.projectId(organization));
+            Files.writeString(dir.resolve("testcloud_project_id"), TestProviderFactory.projectId(organization));
         }
         SecretSource source = SecretSource.firstOf(SecretSource.perOrganizationDirectory(root),
                 SecretSource.environment(Map.of("TESTCLOUD_PROJECT_ID", project)));
@@ -129,7 +130,7 @@ class SeederTest {
         assertThat(world.client(a).secretKey().reveal()).isEqualTo("secret-of-" + a);
         assertThat(world.client(b).secretKey().reveal()).isEqualTo("secret-of-" + b);
         assertThat(world.client(a).accessKey()).isEqualTo("ACCESS" + a.value().toString().substring(0, 4));
-        assertThat(world.client(b).projectId()).as("the shared project id is not used").isEqualTo(TestWorld.projectId(b));
+        assertThat(world.client(b).projectId()).as("the shared project id is not used").isEqualTo(TestProviderFactory.projectId(b));
         assertThat(report.organizations()).extracting(SeedReport.OrganizationResult::source)
                 .containsOnly("per-organization directory " + root);
     }
@@ -167,7 +168,7 @@ class SeederTest {
     void anUnresolvableOrIrregularSecretFileIsAnErrorNotAFallbackToSharedCredentials(@TempDir Path root) throws IOException {
         OrganizationId organization = world.organization();
         Path dir = Files.createDirectories(root.resolve(organization.value().toString()));
-        Files.writeString(dir.resolve("testcloud_project_id"), TestWorld.projectId(organization));
+        Files.writeString(dir.resolve("testcloud_project_id"), TestProviderFactory.projectId(organization));
         Files.writeString(dir.resolve("testcloud_access_key"), "OWNAK");
         // A mounted secret that went missing: the link points nowhere.
         Files.createSymbolicLink(dir.resolve("testcloud_secret_key"), root.resolve("gone"));
@@ -221,7 +222,7 @@ class SeederTest {
         Path dir = Files.createDirectories(root.resolve(own.value().toString()));
         Files.writeString(dir.resolve("testcloud_secret_key"), "own-secret");
         Files.writeString(dir.resolve("testcloud_access_key"), "OWNAK");
-        Files.writeString(dir.resolve("testcloud_project_id"), TestWorld.projectId(own));
+        Files.writeString(dir.resolve("testcloud_project_id"), TestProviderFactory.projectId(own));
         Files.writeString(Files.createDirectories(root.resolve(incomplete.value().toString())).resolve("testcloud_access_key"), "X");
         SecretSource source = SecretSource.firstOf(SecretSource.perOrganizationDirectory(root),
                 SecretSource.environment(environment()));
@@ -272,7 +273,7 @@ class SeederTest {
         Path dir = Files.createDirectories(root.resolve(complete.value().toString()));
         Files.writeString(dir.resolve("testcloud_secret_key"), "only-complete-has-it");
         Files.writeString(dir.resolve("testcloud_access_key"), "OWNAK");
-        Files.writeString(dir.resolve("testcloud_project_id"), TestWorld.projectId(complete));
+        Files.writeString(dir.resolve("testcloud_project_id"), TestProviderFactory.projectId(complete));
         SecretSource source = SecretSource.firstOf(SecretSource.perOrganizationDirectory(root),
                 SecretSource.environment(Map.of("TC_PROJECT_ID", project, "TC_ACCESS_KEY", "AK")));
 

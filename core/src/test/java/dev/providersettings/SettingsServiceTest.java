@@ -51,7 +51,7 @@ class SettingsServiceTest {
     void storesTypedValuesAndOnlyCiphertextForSecrets() {
         OrganizationId organization = world.organization();
         Map<String, Long> versions = settings.update("alice", organization, CODE, SettingsUpdate.builder()
-                .set(PROJECT_ID, TestWorld.projectId(organization))
+                .set(PROJECT_ID, TestProviderFactory.projectId(organization))
                 .set(ACCESS_KEY, "AK1")
                 .setSecret(SECRET_KEY, Secret.of("the-plain-secret"))
                 .set(TIMEOUT_SECONDS, 30)
@@ -176,13 +176,13 @@ class SettingsServiceTest {
         long read = settings.view(organization, CODE).version(SECRET_KEY);
         // Another admin deletes the credentials and stores new ones in between.
         settings.delete("admin2", organization, CODE);
-        settings.update("admin2", organization, CODE, TestWorld.credentials(organization, "v2"));
+        settings.update("admin2", organization, CODE, TestProviderFactory.credentials(organization, "v2"));
 
         assertThatThrownBy(() -> settings.update("admin1", organization, CODE, SettingsUpdate.builder()
                 .setSecret(SECRET_KEY, Secret.of("stale-form-secret")).expectVersion(SECRET_KEY, read).build()))
                 .isInstanceOf(VersionConflictException.class)
                 .hasMessageNotContaining("stale-form-secret");
-        assertThat(world.client(organization).secretKey()).isEqualTo(TestWorld.secretKey(organization, "v2"));
+        assertThat(world.client(organization).secretKey()).isEqualTo(TestProviderFactory.secretKey(organization, "v2"));
     }
 
     @Test
@@ -195,7 +195,7 @@ class SettingsServiceTest {
         store.addOrganization(organization);
         try (ProviderManager old = manager(store, ProviderRegistry.builder().register(factory).build(),
                 KeyRing.builder().primary("k1", k1).build())) {
-            old.settings().update("admin", organization, CODE, TestWorld.credentials(organization, "revoked"));
+            old.settings().update("admin", organization, CODE, TestProviderFactory.credentials(organization, "revoked"));
         }
         KeyRing rotated = KeyRing.builder().primary("k2", k2).add("k1", k1).build();
         // Between rewrap's search and its write, another node deletes the settings and stores a new key under k1
@@ -207,7 +207,7 @@ class SettingsServiceTest {
                 try (ProviderManager otherNode = manager(store, ProviderRegistry.builder().register(factory).build(),
                         KeyRing.builder().primary("k1", k1).build())) {
                     otherNode.settings().delete("admin2", organization, CODE);
-                    otherNode.settings().update("admin2", organization, CODE, TestWorld.credentials(organization, "new"));
+                    otherNode.settings().update("admin2", organization, CODE, TestProviderFactory.credentials(organization, "new"));
                 }
             }
         });
@@ -217,12 +217,12 @@ class SettingsServiceTest {
 
             assertThat(manager.get(organization, CODE, TestClient.class).secretKey())
                     .as("the new key stays; the revoked one is not written back")
-                    .isEqualTo(TestWorld.secretKey(organization, "new"));
+                    .isEqualTo(TestProviderFactory.secretKey(organization, "new"));
             assertThat(report.conflicts()).isEqualTo(1);
             assertThat(report.rewrapped()).as("the re-created secret, written under k1 by the other node").isEqualTo(1);
             assertThat(report.complete()).isTrue();
             assertThat(manager.get(organization, CODE, TestClient.class).secretKey())
-                    .isEqualTo(TestWorld.secretKey(organization, "new"));
+                    .isEqualTo(TestProviderFactory.secretKey(organization, "new"));
         }
         assertThat(store.findSecretsNotEncryptedWith("k2", 10)).isEmpty();
     }
@@ -264,8 +264,8 @@ class SettingsServiceTest {
         assertThat(secret.value()).isNull();
         assertThat(secret.version()).isEqualTo(stored(organization).settings().get(SECRET_KEY).version()).isPositive();
         assertThat(secret.updatedAt()).isNotNull();
-        assertThat(view.toString()).contains(TestWorld.accessKey(organization, "v1"))
-                .doesNotContain(TestWorld.secretKey(organization, "v1").reveal());
+        assertThat(view.toString()).contains(TestProviderFactory.accessKey(organization, "v1"))
+                .doesNotContain(TestProviderFactory.secretKey(organization, "v1").reveal());
         SettingsView.Entry region = view.settings().stream().filter(s -> s.key().equals(REGION)).findFirst().orElseThrow();
         assertThat(region.set()).isFalse();
     }
@@ -316,13 +316,13 @@ class SettingsServiceTest {
         List<OrganizationId> organizations = List.of(OrganizationId.random(), OrganizationId.random(), OrganizationId.random());
         organizations.forEach(store::addOrganization);
         try (ProviderManager old = manager(store, registry.get(), KeyRing.builder().primary("k1", k1).build())) {
-            organizations.forEach(o -> old.settings().update("seed", o, CODE, TestWorld.credentials(o, "v1")));
+            organizations.forEach(o -> old.settings().update("seed", o, CODE, TestProviderFactory.credentials(o, "v1")));
         }
         assertThat(store.findSecretsNotEncryptedWith("k2", 100)).hasSize(3);
 
         try (ProviderManager rotated = manager(store, registry.get(), KeyRing.builder().primary("k2", k2).add("k1", k1).build())) {
             assertThat(rotated.get(organizations.get(0), CODE, TestClient.class).secretKey())
-                    .isEqualTo(TestWorld.secretKey(organizations.get(0), "v1"));
+                    .isEqualTo(TestProviderFactory.secretKey(organizations.get(0), "v1"));
             RewrapReport report = rotated.settings().rewrap("ops");
             assertThat(report).isEqualTo(new RewrapReport("k2", 3, 0, 0, List.of(), 0, false));
             assertThat(report.complete()).isTrue();
@@ -333,7 +333,7 @@ class SettingsServiceTest {
         try (ProviderManager onlyNew = manager(store, registry.get(), KeyRing.builder().primary("k2", k2).build())) {
             for (OrganizationId organization : organizations) {
                 assertThat(onlyNew.get(organization, CODE, TestClient.class).secretKey())
-                        .isEqualTo(TestWorld.secretKey(organization, "v1"));
+                        .isEqualTo(TestProviderFactory.secretKey(organization, "v1"));
             }
         }
         try (ProviderManager onlyOld = manager(store, registry.get(), KeyRing.builder().primary("k1", k1).build())) {
@@ -352,7 +352,7 @@ class SettingsServiceTest {
         organizations.forEach(store::addOrganization);
         try (ProviderManager old = manager(store, ProviderRegistry.builder().register(factory).build(),
                 KeyRing.builder().primary("k1", k1).build())) {
-            organizations.forEach(o -> old.settings().update("seed", o, CODE, TestWorld.credentials(o, "v1")));
+            organizations.forEach(o -> old.settings().update("seed", o, CODE, TestProviderFactory.credentials(o, "v1")));
         }
         AesGcmSecretCipher rotated = new AesGcmSecretCipher(KeyRing.builder().primary("k2", TestKeys.randomKey()).add("k1", k1).build());
         OrganizationId raced = organizations.get(0);
@@ -381,7 +381,7 @@ class SettingsServiceTest {
             assertThat(report).isEqualTo(new RewrapReport("k2", 1, 1, 0, List.of(), 0, false));
             assertThat(manager.get(raced, CODE, TestClient.class).secretKey().reveal()).isEqualTo("changed-elsewhere");
             assertThat(manager.get(organizations.get(1), CODE, TestClient.class).secretKey())
-                    .isEqualTo(TestWorld.secretKey(organizations.get(1), "v1"));
+                    .isEqualTo(TestProviderFactory.secretKey(organizations.get(1), "v1"));
         }
         assertThat(store.findSecretsNotEncryptedWith("k2", 10)).isEmpty();
     }
@@ -413,10 +413,10 @@ class SettingsServiceTest {
         assertThatThrownBy(() -> world.client(attacker))
                 .isInstanceOf(SecretDecryptionException.class)
                 .hasMessageContaining(attacker.toString()).hasMessageContaining(SECRET_KEY)
-                .hasMessageNotContaining(TestWorld.secretKey(victim, "v1").reveal());
+                .hasMessageNotContaining(TestProviderFactory.secretKey(victim, "v1").reveal());
         assertThat(world.factory.clients()).noneMatch(c -> c.organization().equals(attacker));
         // Not cached: once the row is fixed, the next get succeeds.
-        world.manager.settings().update("fix", attacker, CODE, TestWorld.credentials(attacker, "v2"));
-        assertThat(world.client(attacker).secretKey()).isEqualTo(TestWorld.secretKey(attacker, "v2"));
+        world.manager.settings().update("fix", attacker, CODE, TestProviderFactory.credentials(attacker, "v2"));
+        assertThat(world.client(attacker).secretKey()).isEqualTo(TestProviderFactory.secretKey(attacker, "v2"));
     }
 }

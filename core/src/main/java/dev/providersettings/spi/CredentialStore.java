@@ -29,6 +29,15 @@ import java.util.function.Consumer;
  *       compare them for equality and order, never count writes with them. The keys written by one call may share a
  *       version.</li>
  * </ul>
+ *
+ * <h2>Arguments</h2>
+ * A null argument (organization, provider, batch, batch list, listener) is a programming error: a
+ * {@link NullPointerException}. Malformed input fails with the library's typed exceptions before anything is written:
+ * a malformed key with {@link dev.providersettings.exception.InvalidIdentifierException}, a key written twice in one
+ * batch or a null text/JSON value with {@link dev.providersettings.exception.InvalidSettingException}.
+ *
+ * <p>{@code dev.providersettings.testing.CredentialStoreContract} (artifact {@code provider-settings-core-testing})
+ * checks all of this for an implementation.
  */
 public interface CredentialStore extends AutoCloseable {
 
@@ -70,7 +79,12 @@ public interface CredentialStore extends AutoCloseable {
     /** Every organization known to the store (for seeding), in id order. */
     List<OrganizationId> listOrganizations();
 
-    /** Up to {@code limit} stored secrets not encrypted under {@code keyId} (for rewrap after a key rotation). */
+    /**
+     * Up to {@code limit} stored secrets not encrypted under {@code keyId} (for rewrap after a key rotation).
+     *
+     * @throws dev.providersettings.exception.InvalidSettingException if {@code keyId} is null or blank or
+     *                                                                {@code limit} is less than 1
+     */
     List<SecretRef> findSecretsNotEncryptedWith(String keyId, int limit);
 
     /** Registers a listener of change events; events may arrive on any thread. */

@@ -47,7 +47,7 @@ class ProviderSettingsMetricsTest {
             new ProviderSettingsMetrics(manager).bindTo(registry);
             OrganizationId org = OrganizationId.random();
             store.addOrganization(org);
-            manager.settings().update("test", org, TestProviderFactory.CODE, TestWorld.credentials(org, "v1"));
+            manager.settings().update("test", org, TestProviderFactory.CODE, TestProviderFactory.credentials(org, "v1"));
 
             for (int i = 0; i < 3; i++) {
                 manager.get(org, TestProviderFactory.CODE, TestClient.class);
@@ -89,7 +89,7 @@ class ProviderSettingsMetricsTest {
         OrganizationId org = OrganizationId.random();
         store.addOrganization(org);
         try (ProviderManager writer = manager(TestKeys.cipher())) {
-            writer.settings().update("test", org, TestProviderFactory.CODE, TestWorld.credentials(org, "v1"));
+            writer.settings().update("test", org, TestProviderFactory.CODE, TestProviderFactory.credentials(org, "v1"));
         }
         AesGcmSecretCipher otherKey = new AesGcmSecretCipher(KeyRing.builder()
                 .primary(TestKeys.cipher().primaryKeyId(), new byte[32]).build());
@@ -110,7 +110,7 @@ class ProviderSettingsMetricsTest {
             OrganizationId incomplete = OrganizationId.random();
             store.addOrganization(complete);
             store.addOrganization(incomplete);
-            Map<String, String> values = Map.of(TestProviderFactory.PROJECT_ID, TestWorld.projectId(complete),
+            Map<String, String> values = Map.of(TestProviderFactory.PROJECT_ID, TestProviderFactory.projectId(complete),
                     TestProviderFactory.ACCESS_KEY, "AK-seeded", TestProviderFactory.SECRET_KEY, "seeded-secret");
             SecretSource source = (organization, definition) -> organization.equals(complete)
                     ? Optional.ofNullable(values.get(definition.key())) : Optional.empty();

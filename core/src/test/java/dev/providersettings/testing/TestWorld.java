@@ -5,17 +5,14 @@ import dev.providersettings.InMemoryCredentialStore;
 import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderManager;
 import dev.providersettings.ProviderRegistry;
-import dev.providersettings.Secret;
-import dev.providersettings.SettingsUpdate;
 
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Everything a core test needs, wired: an in-memory store, the {@link TestProviderFactory}, an AES-GCM cipher with a
- * random key, a fake nanosecond ticker and a {@link ProviderManager}. Credentials written by {@link #credentials}
- * are derived from the organization id, so a test can tell whose keys a client carries.
+ * random key, a fake nanosecond ticker and a {@link ProviderManager}. Credentials are
+ * {@link TestProviderFactory#credentials}, derived from the organization id.
  */
 public final class TestWorld implements AutoCloseable {
     public final InMemoryCredentialStore store = new InMemoryCredentialStore();
@@ -64,30 +61,9 @@ public final class TestWorld implements AutoCloseable {
     /** A new organization with complete credentials. */
     public OrganizationId organizationWithCredentials() {
         OrganizationId organization = organization();
-        manager.settings().update("test", organization, TestProviderFactory.CODE, credentials(organization, "v1"));
+        manager.settings().update("test", organization, TestProviderFactory.CODE,
+                TestProviderFactory.credentials(organization, "v1"));
         return organization;
-    }
-
-    /** A complete update whose values are derived from the organization and a generation tag. */
-    public static SettingsUpdate credentials(OrganizationId organization, String generation) {
-        return SettingsUpdate.builder()
-                .set(TestProviderFactory.PROJECT_ID, projectId(organization))
-                .set(TestProviderFactory.ACCESS_KEY, accessKey(organization, generation))
-                .setSecret(TestProviderFactory.SECRET_KEY, secretKey(organization, generation))
-                .build();
-    }
-
-    /** The project id derived from the organization. */
-    public static String projectId(OrganizationId organization) {
-        return UUID.nameUUIDFromBytes(("project-" + organization).getBytes()).toString();
-    }
-
-    public static String accessKey(OrganizationId organization, String generation) {
-        return "AK-" + organization.value().toString().substring(0, 8) + "-" + generation;
-    }
-
-    public static Secret secretKey(OrganizationId organization, String generation) {
-        return Secret.of("sk-" + organization + "-" + generation + "-s3cr3t");
     }
 
     /** The client of the test provider for an organization. */

@@ -15,7 +15,6 @@ import dev.providersettings.postgres.testing.PostgresTestDatabase;
 import dev.providersettings.testing.TestClient;
 import dev.providersettings.testing.TestKeys;
 import dev.providersettings.testing.TestProviderFactory;
-import dev.providersettings.testing.TestWorld;
 import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
@@ -122,19 +121,19 @@ class ManagerOnPostgresTest {
         OrganizationId second = withCredentials(db.createOrganization());
         TestClient a = client(manager, first);
         TestClient b = client(manager, second);
-        assertThat(a.accessKey()).isEqualTo(TestWorld.accessKey(first, "v1"));
-        assertThat(b.accessKey()).isEqualTo(TestWorld.accessKey(second, "v1"));
-        assertThat(a.secretKey()).isEqualTo(TestWorld.secretKey(first, "v1")).isNotEqualTo(b.secretKey());
+        assertThat(a.accessKey()).isEqualTo(TestProviderFactory.accessKey(first, "v1"));
+        assertThat(b.accessKey()).isEqualTo(TestProviderFactory.accessKey(second, "v1"));
+        assertThat(a.secretKey()).isEqualTo(TestProviderFactory.secretKey(first, "v1")).isNotEqualTo(b.secretKey());
     }
 
     @Test
     void aChangeIsVisibleAtOnce() {
         OrganizationId org = withCredentials(db.createOrganization());
         TestClient before = client(manager, org);
-        manager.settings().update("admin", org, CODE, TestWorld.credentials(org, "v2"));
+        manager.settings().update("admin", org, CODE, TestProviderFactory.credentials(org, "v2"));
         TestClient after = client(manager, org);
         assertThat(after).isNotSameAs(before);
-        assertThat(after.secretKey()).isEqualTo(TestWorld.secretKey(org, "v2"));
+        assertThat(after.secretKey()).isEqualTo(TestProviderFactory.secretKey(org, "v2"));
     }
 
     @Test
@@ -144,7 +143,7 @@ class ManagerOnPostgresTest {
         OrganizationId unknown = OrganizationId.random();
         assertThatThrownBy(() -> client(manager, unknown))
                 .isInstanceOf(MissingOrganizationException.class).hasMessageContaining(unknown.toString());
-        assertThatThrownBy(() -> manager.settings().update("admin", unknown, CODE, TestWorld.credentials(unknown, "v1")))
+        assertThatThrownBy(() -> manager.settings().update("admin", unknown, CODE, TestProviderFactory.credentials(unknown, "v1")))
                 .isInstanceOf(MissingOrganizationException.class);
     }
 
@@ -156,7 +155,7 @@ class ManagerOnPostgresTest {
                         assertThat(e.missingKeys()).containsExactly(PROJECT_ID, ACCESS_KEY, SECRET_KEY));
         OrganizationId partial = db.createOrganization();
         manager.settings().update("admin", partial, CODE, SettingsUpdate.builder()
-                .set(PROJECT_ID, TestWorld.projectId(partial)).build());
+                .set(PROJECT_ID, TestProviderFactory.projectId(partial)).build());
         assertThatThrownBy(() -> client(manager, partial))
                 .isInstanceOfSatisfying(MissingCredentialsException.class, e ->
                         assertThat(e.missingKeys()).containsExactly(ACCESS_KEY, SECRET_KEY));
@@ -168,18 +167,18 @@ class ManagerOnPostgresTest {
         try (PostgresCredentialStore storeB = secondNodeStoreBuilder().changeFeed(true).build();
              ProviderManager managerB = manager(storeB, KeyRing.builder().primary("k1", k1).add("k2", k2).build())) {
             TestClient cachedOnB = client(managerB, org);
-            assertThat(cachedOnB.secretKey()).isEqualTo(TestWorld.secretKey(org, "v1"));
+            assertThat(cachedOnB.secretKey()).isEqualTo(TestProviderFactory.secretKey(org, "v1"));
 
-            manager.settings().update("admin", org, CODE, TestWorld.credentials(org, "v2"));
+            manager.settings().update("admin", org, CODE, TestProviderFactory.credentials(org, "v2"));
 
             // B learns about it through NOTIFY; bound against hangs only
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
             TestClient seen = client(managerB, org);
-            while (!seen.secretKey().equals(TestWorld.secretKey(org, "v2")) && System.nanoTime() < deadline) {
+            while (!seen.secretKey().equals(TestProviderFactory.secretKey(org, "v2")) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
                 seen = client(managerB, org);
             }
-            assertThat(seen.secretKey()).isEqualTo(TestWorld.secretKey(org, "v2"));
+            assertThat(seen.secretKey()).isEqualTo(TestProviderFactory.secretKey(org, "v2"));
             assertThat(seen).isNotSameAs(cachedOnB);
         }
     }
@@ -191,16 +190,16 @@ class ManagerOnPostgresTest {
             RewrapReport report = rotated.settings().rewrap("rotation");
             assertThat(report.rewrapped()).isPositive();
             assertThat(store.findSecretsNotEncryptedWith("k2", 10)).isEmpty();
-            assertThat(client(rotated, org).secretKey()).isEqualTo(TestWorld.secretKey(org, "v1"));
+            assertThat(client(rotated, org).secretKey()).isEqualTo(TestProviderFactory.secretKey(org, "v1"));
         }
         // a manager knowing only the new key reads it
         try (ProviderManager onlyNew = manager(store, KeyRing.builder().primary("k2", k2).build())) {
-            assertThat(client(onlyNew, org).secretKey()).isEqualTo(TestWorld.secretKey(org, "v1"));
+            assertThat(client(onlyNew, org).secretKey()).isEqualTo(TestProviderFactory.secretKey(org, "v1"));
         }
     }
 
     private OrganizationId withCredentials(OrganizationId org) {
-        manager.settings().update("test", org, CODE, TestWorld.credentials(org, "v1"));
+        manager.settings().update("test", org, CODE, TestProviderFactory.credentials(org, "v1"));
         return org;
     }
 }

@@ -1,5 +1,6 @@
 package dev.providersettings.postgres.internal;
 
+import dev.providersettings.exception.InvalidSettingException;
 import dev.providersettings.exception.ProviderSettingsException;
 import dev.providersettings.spi.EncryptedSecret;
 import dev.providersettings.spi.StoredValue;
@@ -40,7 +41,7 @@ public record StoredValues(String valueType, String text, Long integer, Boolean 
 
     private static String requireText(String text) {
         if (text == null) {
-            throw new ProviderSettingsException("a text or JSON value is null: pass a value, or null as the whole"
+            throw new InvalidSettingException("a text or JSON value is null: pass a value, or null as the whole"
                     + " StoredValue to delete the setting");
         }
         return text;

@@ -7,7 +7,6 @@ import dev.providersettings.ProviderRegistry;
 import dev.providersettings.testing.TestClient;
 import dev.providersettings.testing.TestKeys;
 import dev.providersettings.testing.TestProviderFactory;
-import dev.providersettings.testing.TestWorld;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +44,7 @@ class BoundedCacheRaceTest {
             for (int i = 0; i < 200; i++) {
                 OrganizationId org = OrganizationId.random();
                 store.addOrganization(org);
-                manager.settings().update("race", org, TestProviderFactory.CODE, TestWorld.credentials(org, "v1"));
+                manager.settings().update("race", org, TestProviderFactory.CODE, TestProviderFactory.credentials(org, "v1"));
                 orgs.add(org);
             }
             AtomicLong failures = new AtomicLong();

@@ -1,14 +1,19 @@
 package dev.providersettings.testing;
 
+import dev.providersettings.OrganizationId;
 import dev.providersettings.ProbeResult;
 import dev.providersettings.ProviderCode;
-import dev.providersettings.spi.ProviderFactory;
 import dev.providersettings.ProviderSettings;
+import dev.providersettings.Secret;
 import dev.providersettings.SettingDefinition;
 import dev.providersettings.SettingRule;
+import dev.providersettings.SettingsUpdate;
+import dev.providersettings.spi.ProviderFactory;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +26,9 @@ import java.util.function.Consumer;
  * a secret key, a region with a default, plus optional integer, boolean and JSON settings. It counts
  * {@code create} calls, keeps every client it made, can be told to fail or to block, and probes by rejecting
  * secret keys that start with {@code bad}.
+ *
+ * <p>{@link #credentials} builds a complete update whose values are derived from the organization id and a
+ * generation tag, so a test can tell whose keys (and which generation of them) a client carries.
  */
 public final class TestProviderFactory implements ProviderFactory<TestClient> {
     public static final String CODE = "testcloud";
@@ -92,6 +100,30 @@ public final class TestProviderFactory implements ProviderFactory<TestClient> {
         return settings.secret(SECRET_KEY).reveal().startsWith("bad")
                 ? ProbeResult.failed("secret_key_accepted", "the test cloud rejected the secret key")
                 : ProbeResult.passed("the test cloud accepted the credentials");
+    }
+
+    /** A complete update for an organization: every required value derived from the organization and {@code generation}. */
+    public static SettingsUpdate credentials(OrganizationId organization, String generation) {
+        return SettingsUpdate.builder()
+                .set(PROJECT_ID, projectId(organization))
+                .set(ACCESS_KEY, accessKey(organization, generation))
+                .setSecret(SECRET_KEY, secretKey(organization, generation))
+                .build();
+    }
+
+    /** The project id {@link #credentials} writes for the organization (a UUID derived from its id). */
+    public static String projectId(OrganizationId organization) {
+        return UUID.nameUUIDFromBytes(("project-" + organization).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
+    /** The access key {@link #credentials} writes for the organization and generation. */
+    public static String accessKey(OrganizationId organization, String generation) {
+        return "AK-" + organization.value().toString().substring(0, 8) + "-" + generation;
+    }
+
+    /** The secret key {@link #credentials} writes for the organization and generation. */
+    public static Secret secretKey(OrganizationId organization, String generation) {
+        return Secret.of("sk-" + organization + "-" + generation + "-s3cr3t");
     }
 
     /** How many times {@link #create} was called. */
