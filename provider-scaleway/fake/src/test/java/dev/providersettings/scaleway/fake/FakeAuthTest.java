@@ -5,18 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class FakeAuthTest {
-    private static final String VOLUMES = "/block/v1/zones/fr-par-1/volumes";
-    private final Fixture f = new Fixture();
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
-
+class FakeAuthTest extends FakeTestBase {
     @Test
     void missingMalformedUnknownAndExpiredTokensGet401() {
         Http.Res none = f.a.as(null).get(VOLUMES);

@@ -6,18 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.IOException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class FakeFaultsTest {
-    private static final String VOLUMES = "/block/v1/zones/fr-par-1/volumes";
-    private final Fixture f = new Fixture();
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
-
+class FakeFaultsTest extends FakeTestBase {
     @Test
     void rateLimitAnswersExactlyLikeTheRecordedGatewayForTheNextNRequests() {
         f.fake.faults().rateLimit(2);

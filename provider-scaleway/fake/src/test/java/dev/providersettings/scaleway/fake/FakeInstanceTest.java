@@ -5,17 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class FakeInstanceTest {
+class FakeInstanceTest extends FakeTestBase {
     private static final String SERVERS = "/instance/v1/zones/fr-par-1/servers";
-    private final Fixture f = new Fixture();
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
 
     private JsonNode create(String name) {
         Http.Res r = f.a.post(SERVERS, f.serverBody(f.orgA, name));

@@ -10,18 +10,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-class FakeRecordingTest {
-    private static final String VOLUMES = "/block/v1/zones/fr-par-1/volumes";
-    private final Fixture f = new Fixture();
-
-    @AfterEach
-    void close() {
-        f.close();
-    }
-
+class FakeRecordingTest extends FakeTestBase {
     @Test
     void recordsEveryRequestWithItsTokenAndMasksTheTokenWhenPrinted() {
         f.a.get(VOLUMES + "?page=1");
