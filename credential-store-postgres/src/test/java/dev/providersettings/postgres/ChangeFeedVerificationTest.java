@@ -104,7 +104,7 @@ class ChangeFeedVerificationTest {
         direct.setUrl(RestrictedRole.urlWithoutUser(db.jdbcUrl()));
         direct.setUser(db.user());
         direct.setPassword(db.password());
-        DataSource slowFirst = new DelegatingDataSource(direct) {
+        DataSource slowFirst = new ForwardingDataSource(direct) {
             @Override
             public Connection getConnection() throws java.sql.SQLException {
                 if (opened.getAndIncrement() == 0) {
@@ -154,60 +154,6 @@ class ChangeFeedVerificationTest {
             var sql = DSL.using(db.dataSource(), SQLDialect.POSTGRES);
             assertThat(sql.fetchValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = ?"
                     + " AND usename = ?", "provider-settings-change-feed", db.user())).isNotEqualTo(0L);
-        }
-    }
-
-    /** Delegates everything to a data source. */
-    private static class DelegatingDataSource implements DataSource {
-        private final DataSource delegate;
-
-        DelegatingDataSource(DataSource delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public Connection getConnection() throws java.sql.SQLException {
-            return delegate.getConnection();
-        }
-
-        @Override
-        public Connection getConnection(String user, String password) throws java.sql.SQLException {
-            return delegate.getConnection(user, password);
-        }
-
-        @Override
-        public java.io.PrintWriter getLogWriter() throws java.sql.SQLException {
-            return delegate.getLogWriter();
-        }
-
-        @Override
-        public void setLogWriter(java.io.PrintWriter out) throws java.sql.SQLException {
-            delegate.setLogWriter(out);
-        }
-
-        @Override
-        public void setLoginTimeout(int seconds) throws java.sql.SQLException {
-            delegate.setLoginTimeout(seconds);
-        }
-
-        @Override
-        public int getLoginTimeout() throws java.sql.SQLException {
-            return delegate.getLoginTimeout();
-        }
-
-        @Override
-        public java.util.logging.Logger getParentLogger() {
-            return java.util.logging.Logger.getLogger("slow");
-        }
-
-        @Override
-        public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
-            return delegate.unwrap(iface);
-        }
-
-        @Override
-        public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
-            return delegate.isWrapperFor(iface);
         }
     }
 }

@@ -1,26 +1,23 @@
 package dev.providersettings.postgres;
 
 import javax.sql.DataSource;
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 
 /**
  * Wraps a DataSource and counts statement executions (every {@code execute*} call on a statement, a JDBC batch
  * counting once: it is one round trip). Counts what the store sends, without any server-side extension.
  */
-final class CountingDataSource implements DataSource {
-    private final DataSource delegate;
+final class CountingDataSource extends ForwardingDataSource {
     private final AtomicInteger executions = new AtomicInteger();
     private final java.util.List<String> statements = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     CountingDataSource(DataSource delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     int executions() {
@@ -74,46 +71,11 @@ final class CountingDataSource implements DataSource {
 
     @Override
     public Connection getConnection() throws java.sql.SQLException {
-        return wrap(delegate.getConnection());
+        return wrap(super.getConnection());
     }
 
     @Override
     public Connection getConnection(String username, String password) throws java.sql.SQLException {
-        return wrap(delegate.getConnection(username, password));
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws java.sql.SQLException {
-        return delegate.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws java.sql.SQLException {
-        delegate.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws java.sql.SQLException {
-        delegate.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws java.sql.SQLException {
-        return delegate.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() {
-        return Logger.getLogger("counting");
-    }
-
-    @Override
-    public <T> T unwrap(Class<T> iface) throws java.sql.SQLException {
-        return delegate.unwrap(iface);
-    }
-
-    @Override
-    public boolean isWrapperFor(Class<?> iface) throws java.sql.SQLException {
-        return delegate.isWrapperFor(iface);
+        return wrap(super.getConnection(username, password));
     }
 }
