@@ -9,7 +9,6 @@ import dev.providersettings.OrganizationId;
 import dev.providersettings.ProviderSettings;
 import dev.providersettings.Secret;
 import dev.providersettings.scaleway.fake.FakeScaleway;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -26,24 +25,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The call listener: one report per logical call, after its retries, with attempts, 429s, status and outcome. */
-class CallListenerTest {
-    private static final String VOLUME_ID = "11111111-1111-1111-1111-111111111111";
+class CallListenerTest extends StubServerTestBase {
     private static final String VOLUME = "{\"id\":\"" + VOLUME_ID + "\",\"size\":20000000000,\"status\":\"available\"}";
 
-    private final TestSupport.FakeTime time = new TestSupport.FakeTime();
     private final List<ScalewayCall> calls = new CopyOnWriteArrayList<>();
-    private StubServer stub;
-    private ScalewayProviderFactory factory;
-
-    @AfterEach
-    void close() {
-        if (factory != null) {
-            factory.close();
-        }
-        if (stub != null) {
-            stub.close();
-        }
-    }
 
     private ScalewayProviderFactory.Builder builder(String baseUrl) {
         return ScalewayProviderFactory.builder().baseUrl(baseUrl).allowInsecureEndpoint(true)

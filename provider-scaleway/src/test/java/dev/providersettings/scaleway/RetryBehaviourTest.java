@@ -1,7 +1,6 @@
 package dev.providersettings.scaleway;
 
 import dev.providersettings.scaleway.ScalewayClientException.Reason;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.ServerSocket;
@@ -12,26 +11,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Retries through the real transport against a local stub: attempt counts, idempotency, budget, interrupt. */
-class RetryBehaviourTest {
+class RetryBehaviourTest extends StubServerTestBase {
     private static final String VOLUME = "{\"id\":\"11111111-1111-1111-1111-111111111111\",\"size\":20000000000,"
             + "\"status\":\"available\",\"created_at\":\"2025-06-11T15:41:08.122240Z\"}";
     private static final String SERVER = "{\"server\":{\"id\":\"22222222-2222-2222-2222-222222222222\",\"state\":\"stopped\","
             + "\"creation_date\":\"2026-07-30T12:54:30.207487+00:00\"}}";
-    private static final String VOLUME_ID = "11111111-1111-1111-1111-111111111111";
-
-    private final TestSupport.FakeTime time = new TestSupport.FakeTime();
-    private StubServer stub;
-    private ScalewayProviderFactory factory;
-
-    @AfterEach
-    void close() {
-        if (factory != null) {
-            factory.close();
-        }
-        if (stub != null) {
-            stub.close();
-        }
-    }
 
     private ScalewayProvider provider(RetryPolicy policy) {
         factory = TestSupport.factory(stub, policy);

@@ -1,7 +1,6 @@
 package dev.providersettings.scaleway;
 
 import dev.providersettings.OrganizationId;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,23 +21,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * 429 bursts shaped like the recorded real traffic ({@code list-block-volumes-basic}: runs of up to 6 consecutive
  * 429s from the gateway, each throttled call answered 200 two to three seconds later), on fake time.
  */
-class ThrottlingTest {
-    private static final String VOLUME_ID = "11111111-1111-1111-1111-111111111111";
+class ThrottlingTest extends StubServerTestBase {
     private static final String VOLUME = "{\"id\":\"" + VOLUME_ID + "\",\"size\":20000000000,\"status\":\"available\"}";
-
-    private final TestSupport.FakeTime time = new TestSupport.FakeTime();
-    private StubServer stub;
-    private ScalewayProviderFactory factory;
-
-    @AfterEach
-    void close() {
-        if (factory != null) {
-            factory.close();
-        }
-        if (stub != null) {
-            stub.close();
-        }
-    }
 
     /** The recorded 429 answers, in order (empty body, X-Envoy-Ratelimited, the gateway's request ids). */
     private static List<StubServer.Answer> recorded429s() {
